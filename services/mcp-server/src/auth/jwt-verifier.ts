@@ -61,6 +61,7 @@ export interface JwtVerifier {
 interface IssuerState {
   readonly issuer: string;
   readonly keys: JwksKeySource;
+  jwksUri: string | undefined;
   algorithms: readonly string[] | undefined;
 }
 
@@ -100,14 +101,16 @@ export function createJwtVerifier(options: JwtVerifierOptions): JwtVerifier {
     const jwksUri = cfg.jwksUri === undefined ? undefined : checkEndpointUrl('jwksUri', cfg.jwksUri, insecure).href;
     const state: IssuerState = {
       issuer,
+      jwksUri,
       algorithms: checkAlgorithms('issuers[].algorithms', cfg.algorithms) ?? globalAlgs,
       keys: createJwksKeySource({
         ...keyOptions,
-        resolveJwksUri: jwksUri ? () => Promise.resolve(jwksUri) : async () => {
+        resolveJwksUri: async () => {
+          if (state.jwksUri) return state.jwksUri; // discovered once, then kept for the process lifetime
           const metadata: IssuerMetadata = await discoverIssuerMetadata(issuer, fetchImpl, timeoutMs);
           state.algorithms ??= algorithmsFromMetadata(metadata);
-          // The jwks_uri is attacker-relevant (it decides which keys we trust): same TLS policy.
-          return checkEndpointUrl('jwks_uri', metadata.jwks_uri, insecure).href;
+          // The jwks_uri decides which keys we trust, so it gets the same TLS policy as the issuer.
+          return (state.jwksUri = checkEndpointUrl('jwks_uri', metadata.jwks_uri, insecure).href);
         },
       }),
     };
