@@ -1,0 +1,46 @@
+/**
+ * Server-to-client requests of the 2025 revisions awaiting the client's reply, which arrives
+ * as a separate POST. Replies are matched by id and accepted only from the same principal.
+ */
+import { randomBytes } from 'node:crypto';
+import type { JsonObject, JsonRpcResponse } from '../mcp/protocol.js';
+
+interface Pending { owner: string; resolve(v: JsonObject): void; reject(e: Error): void; timer: NodeJS.Timeout }
+
+/** Tracks outstanding server-to-client requests. */
+export class PendingRequests {
+  private readonly pending = new Map<string, Pending>();
+  constructor(private readonly timeoutMs = 300_000) {}
+
+  /** Register a request; returns its id and the promise of the client's result. */
+  open(owner: string, signal: AbortSignal): { id: string; result: Promise<JsonObject> } {
+    const id = `srv-${randomBytes(12).toString('base64url')}`;
+    const result = new Promise<JsonObject>((resolve, reject) => {
+      const timer = setTimeout(() => this.fail(id, new Error('The client did not answer in time')), this.timeoutMs);
+      timer.unref();
+      this.pending.set(id, { owner, resolve, reject, timer });
+      signal.addEventListener('abort', () => this.fail(id, new Error('The request was cancelled')), { once: true });
+    });
+    return { id, result };
+  }
+
+  /** Deliver a client response; false when nothing matched (unknown id or other principal). */
+  settle(owner: string, response: JsonRpcResponse): boolean {
+    const key = String(response.id);
+    const p = this.pending.get(key);
+    if (!p || p.owner !== owner) return false;
+    this.pending.delete(key);
+    clearTimeout(p.timer);
+    if ('result' in response) p.resolve(response.result);
+    else p.reject(Object.assign(new Error(`The client answered with an error: ${response.error.message}`), { rpc: response.error }));
+    return true;
+  }
+
+  private fail(id: string, e: Error): void {
+    const p = this.pending.get(id);
+    if (!p) return;
+    this.pending.delete(id);
+    clearTimeout(p.timer);
+    p.reject(e);
+  }
+}

@@ -1,0 +1,74 @@
+/**
+ * One POST's response: plain `application/json` when the handler emits nothing before its
+ * result, upgraded to `text/event-stream` the moment it streams (progress, logs, server
+ * requests, subscription notifications). Writes after the client went away are dropped.
+ */
+import type { ServerResponse } from 'node:http';
+import type { Reply } from '../mcp/engine.js';
+
+const KEEPALIVE_MS = 25_000;
+
+/** Response writer for one request. */
+export class ResponseChannel {
+  private sse = false;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly res: ServerResponse, private readonly extraHeaders: Record<string, string> = {}) {}
+
+  /** True once the client can no longer receive anything. */
+  get closed(): boolean {
+    return this.res.writableEnded || this.res.destroyed;
+  }
+
+  /** Send one JSON-RPC message before the final reply (switches to SSE). */
+  send(message: unknown): void {
+    if (this.closed) return;
+    if (!this.sse) this.startSse();
+    this.res.write(`event: message\ndata: ${JSON.stringify(message)}\n\n`);
+  }
+
+  /** Send the final reply and end the response. */
+  finish(reply: Reply): void {
+    this.stopKeepalive();
+    if (this.closed) return;
+    if (this.sse) {
+      this.res.end(`event: message\ndata: ${reply.body}\n\n`);
+      return;
+    }
+    this.res.writeHead(reply.status, { ...this.extraHeaders, 'content-type': 'application/json', 'content-length': Buffer.byteLength(reply.body) });
+    this.res.end(reply.body);
+  }
+
+  private startSse(): void {
+    this.sse = true;
+    this.res.writeHead(200, {
+      ...this.extraHeaders,
+      'content-type': 'text/event-stream',
+      'cache-control': 'no-cache, no-store',
+      // streamable-http §Receiving Messages: tell proxies not to buffer the stream.
+      'x-accel-buffering': 'no',
+    });
+    this.res.flushHeaders();
+    // Comment lines keep idle intermediaries from closing long-lived streams.
+    this.timer = setInterval(() => { if (!this.closed) this.res.write(':\n\n'); }, KEEPALIVE_MS);
+    this.timer.unref();
+    this.res.once('close', () => this.stopKeepalive());
+  }
+
+  private stopKeepalive(): void {
+    if (this.timer) { clearInterval(this.timer); this.timer = undefined; }
+  }
+}
+
+/** Write a bare JSON body with a status (errors outside the engine). */
+export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  if (res.headersSent) { res.end(); return; }
+  const text = JSON.stringify(body);
+  res.writeHead(status, { ...headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+/** A JSON-RPC error body without a usable id. */
+export function rpcError(code: number, message: string, id: string | number | null = null): unknown {
+  return { jsonrpc: '2.0', id, error: { code, message } };
+}

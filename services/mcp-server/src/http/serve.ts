@@ -1,0 +1,79 @@
+/**
+ * Serve one JSON-RPC request over one HTTP response: build the Exchange, wire cancellation
+ * to the client closing the stream, and write the reply as JSON or SSE.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Engine } from '../mcp/engine.js';
+import type { Exchange, LegacySession } from '../mcp/exchange.js';
+import { principalKey, type Principal } from '../mcp/principal.js';
+import type { Era, JsonObject, JsonRpcRequest } from '../mcp/protocol.js';
+import type { HttpRefusal } from './endpoint-options.js';
+import type { PendingRequests } from './pending-requests.js';
+import { ResponseChannel, sendJson } from './response-channel.js';
+import type { SessionStore } from './session-store.js';
+import { InsufficientScopeError } from '../mcp/errors.js';
+
+/** What the POST paths share. */
+export interface Deps {
+  engine: Engine;
+  store: SessionStore | undefined;
+  pending: PendingRequests;
+  insufficientScope?: (required: readonly string[], req: IncomingMessage) => HttpRefusal;
+}
+
+/** One request to serve. */
+export interface ServeSpec {
+  era: Era;
+  protocolVersion: string;
+  principal: Principal;
+  headers: Readonly<Record<string, string>>;
+  request: JsonRpcRequest;
+  session?: LegacySession;
+  /** Extra response headers (Mcp-Session-Id on initialize). */
+  responseHeaders?: Record<string, string>;
+}
+
+const HIDDEN = new Set(['authorization', 'cookie', 'proxy-authorization']);
+
+/** Request headers as handlers may see them: lower-cased, credentials removed. */
+export function safeHeaders(req: IncomingMessage): Readonly<Record<string, string>> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(req.headers)) if (!HIDDEN.has(k) && v !== undefined) out[k] = Array.isArray(v) ? v.join(', ') : v;
+  return Object.freeze(out);
+}
+
+/** Serve a request; resolves when the reply is written (or the client went away). */
+export async function serveOne(deps: Deps, req: IncomingMessage, res: ServerResponse, spec: ServeSpec): Promise<void> {
+  const channel = new ResponseChannel(res, spec.responseHeaders);
+  const abort = new AbortController();
+  // 2026-07-28 streamable-http §Cancellation: closing the response stream cancels the request.
+  res.once('close', () => { if (!res.writableFinished) abort.abort(); });
+  const owner = principalKey(spec.principal);
+  const ex: Exchange = {
+    era: spec.era,
+    protocolVersion: spec.protocolVersion,
+    principal: spec.principal,
+    headers: spec.headers,
+    signal: abort.signal,
+    session: spec.session,
+    notify: (n) => channel.send(n),
+    request: spec.era === 'legacy'
+      ? (method: string, params: JsonObject | undefined) => {
+          const { id, result } = deps.pending.open(owner, abort.signal);
+          channel.send({ jsonrpc: '2.0', id, method, ...(params ? { params } : {}) });
+          return result;
+        }
+      : undefined,
+  };
+  const reply = await deps.engine.dispatch(spec.request, ex);
+  if (reply.status === 403 && deps.insufficientScope && !channel.closed) {
+    const required = (JSON.parse(reply.body) as { error?: { data?: { requiredScopes?: string[] } } }).error?.data?.requiredScopes;
+    if (required) {
+      const r = deps.insufficientScope(required, req);
+      if (!res.headersSent) return sendJson(res, r.status, r.body, r.headers);
+    }
+  }
+  channel.finish(reply);
+}
+
+export { InsufficientScopeError };

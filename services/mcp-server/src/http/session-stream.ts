@@ -1,0 +1,32 @@
+/**
+ * The 2025-revision GET stream: a session's channel for list-changed and resource-updated
+ * notifications (2025-11-25 transports §Listening for Messages from the Server).
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ErrorCodes } from '../mcp/protocol.js';
+import { ResponseChannel, rpcError, sendJson } from './response-channel.js';
+import type { SessionStore } from './session-store.js';
+import type { Deps } from './serve.js';
+
+/** Open the GET SSE stream for the caller's session. */
+export function openSessionStream(deps: Deps, store: SessionStore, req: IncomingMessage, res: ServerResponse, owner: string): void {
+  if (!String(req.headers.accept ?? '').includes('text/event-stream')) {
+    return sendJson(res, 406, rpcError(ErrorCodes.InvalidRequest, 'Not Acceptable: the GET stream needs Accept: text/event-stream'));
+  }
+  const id = req.headers['mcp-session-id'];
+  if (typeof id !== 'string') return sendJson(res, 400, rpcError(ErrorCodes.InvalidRequest, 'Bad Request: the Mcp-Session-Id header is required'));
+  const session = store.get(id, owner);
+  if (!session) return sendJson(res, 404, rpcError(ErrorCodes.InvalidRequest, 'Session not found'));
+  const channel = new ResponseChannel(res, { 'mcp-session-id': id });
+  const remove = deps.engine.services.hub.add(
+    {
+      filter: { toolsListChanged: true, promptsListChanged: true, resourcesListChanged: true, resourceSubscriptions: session.subscriptions },
+      send: (method, params) => channel.send({ jsonrpc: '2.0', method, params }),
+    },
+    () => res.end(),
+  );
+  const previous = store.onEnd;
+  store.onEnd = (ended) => { if (ended === id) res.end(); previous(ended); };
+  channel.send({ jsonrpc: '2.0', method: 'notifications/message', params: { level: 'debug', data: 'stream open' } });
+  res.once('close', remove);
+}

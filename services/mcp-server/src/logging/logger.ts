@@ -1,0 +1,73 @@
+/**
+ * Structured JSON-line logging on winston. Everything goes to stderr, so STDIO's stdout stays
+ * a clean JSON-RPC channel. Values are truncated and known secret fields redacted here, once,
+ * so no call site can leak a token by accident.
+ */
+import winston from 'winston';
+
+/** The logger interface handlers and modules depend on (not winston itself). */
+export interface Logger {
+  debug(message: string, fields?: Record<string, unknown>): void;
+  info(message: string, fields?: Record<string, unknown>): void;
+  warn(message: string, fields?: Record<string, unknown>): void;
+  error(message: string, fields?: Record<string, unknown>): void;
+  /** A logger that adds `fields` to every line. */
+  child(fields: Record<string, unknown>): Logger;
+}
+
+/** Log levels, most severe first. */
+export type LogThreshold = 'error' | 'warn' | 'info' | 'debug' | 'silent';
+
+const SECRET_KEYS = /^(authorization|access_token|refresh_token|id_token|token|client_secret|password|cookie|subject_token)$/i;
+const MAX_VALUE = 512;
+
+/** Redact secret-named fields and truncate long strings, recursively (depth-limited). */
+export function sanitize(value: unknown, depth = 0): unknown {
+  if (typeof value === 'string') return value.length > MAX_VALUE ? `${value.slice(0, MAX_VALUE)}…(${value.length} chars)` : value;
+  if (value === null || typeof value !== 'object') return value;
+  if (depth > 4) return '[object]';
+  if (value instanceof Error) return { name: value.name, message: sanitize(value.message, depth + 1) };
+  if (Array.isArray(value)) return value.slice(0, 20).map((v) => sanitize(v, depth + 1));
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) out[k] = SECRET_KEYS.test(k) ? '[redacted]' : sanitize(v, depth + 1);
+  return out;
+}
+
+const redact = winston.format((info) => {
+  for (const key of Object.keys(info)) {
+    if (key === 'level' || key === 'message' || key === 'timestamp') continue;
+    info[key] = SECRET_KEYS.test(key) ? '[redacted]' : sanitize(info[key]);
+  }
+  return info;
+});
+
+class WinstonLogger implements Logger {
+  constructor(private readonly w: winston.Logger) {}
+  debug(message: string, fields?: Record<string, unknown>): void { this.w.debug(message, fields); }
+  info(message: string, fields?: Record<string, unknown>): void { this.w.info(message, fields); }
+  warn(message: string, fields?: Record<string, unknown>): void { this.w.warn(message, fields); }
+  error(message: string, fields?: Record<string, unknown>): void { this.w.error(message, fields); }
+  child(fields: Record<string, unknown>): Logger { return new WinstonLogger(this.w.child(fields)); }
+}
+
+/** Create the process logger: JSON lines on stderr at the given threshold. */
+export function createLogger(opts: { level?: LogThreshold; service?: string; stream?: NodeJS.WritableStream } = {}): Logger {
+  const level = opts.level ?? 'info';
+  const transport = opts.stream
+    ? new winston.transports.Stream({ stream: opts.stream })
+    : new winston.transports.Console({ stderrLevels: ['error', 'warn', 'info', 'debug'] });
+  const w = winston.createLogger({
+    level: level === 'silent' ? 'error' : level,
+    silent: level === 'silent',
+    defaultMeta: { service: opts.service ?? 'mcp-server' },
+    format: winston.format.combine(redact(), winston.format.timestamp(), winston.format.json()),
+    transports: [transport],
+  });
+  return new WinstonLogger(w);
+}
+
+/** A logger that drops everything (tests, benchmarks). */
+export const silentLogger: Logger = {
+  debug() {}, info() {}, warn() {}, error() {},
+  child() { return silentLogger; },
+};

@@ -1,0 +1,128 @@
+/**
+ * Registration-time compilation: zod schemas become JSON Schema 2020-12 once, and each
+ * primitive's wire descriptor is built once, so list and call paths only look things up.
+ */
+import { z } from 'zod';
+import type { PromptDefinition, ResourceDefinition, ResourceTemplateDefinition, ToolDefinition } from './define.js';
+import type { JsonObject } from './protocol.js';
+import { compileUriTemplate, type UriTemplate } from './uri-template.js';
+
+/** Tool and prompt names: SEP-986 (2025-11-25 server/tools §Tool Names). */
+const NAME = /^[A-Za-z0-9_.-]{1,128}$/;
+
+/** A tool ready to list and call. */
+export interface CompiledTool {
+  readonly kind: 'tool';
+  readonly name: string;
+  readonly def: ToolDefinition<z.ZodObject, z.ZodType | undefined>;
+  readonly scopes: readonly string[];
+  readonly descriptor: Readonly<JsonObject>;
+}
+/** A prompt ready to list and get. */
+export interface CompiledPrompt {
+  readonly kind: 'prompt';
+  readonly name: string;
+  readonly def: PromptDefinition;
+  readonly scopes: readonly string[];
+  readonly descriptor: Readonly<JsonObject>;
+}
+/** A fixed resource. */
+export interface CompiledResource {
+  readonly kind: 'resource';
+  readonly name: string;
+  readonly def: ResourceDefinition;
+  readonly scopes: readonly string[];
+  readonly descriptor: Readonly<JsonObject>;
+}
+/** A resource template. */
+export interface CompiledTemplate {
+  readonly kind: 'template';
+  readonly name: string;
+  readonly def: ResourceTemplateDefinition;
+  readonly scopes: readonly string[];
+  readonly descriptor: Readonly<JsonObject>;
+  readonly matcher: UriTemplate;
+}
+
+/** Convert a zod schema to a JSON Schema object for the wire. */
+export function toJsonSchema(schema: z.ZodType, io: 'input' | 'output'): JsonObject {
+  const json = z.toJSONSchema(schema, { target: 'draft-2020-12', io, unrepresentable: 'any' }) as JsonObject;
+  // 2020-12 is the default dialect when `$schema` is absent (2025-11-25 §JSON Schema Usage);
+  // leaving it out keeps draft-07 validators in older clients from tripping over the URI.
+  delete json.$schema;
+  return json;
+}
+
+function checkName(kind: string, name: unknown): string {
+  if (typeof name !== 'string' || !NAME.test(name)) {
+    const hint = typeof name === 'string' ? ` (did you mean "${name.replace(/[^A-Za-z0-9_.-]+/g, '_').slice(0, 128)}"?)` : '';
+    throw new TypeError(`Invalid ${kind} name ${JSON.stringify(name)}: use 1-128 characters from A-Z a-z 0-9 _ - .${hint}`);
+  }
+  return name;
+}
+
+function freezeScopes(scopes: readonly string[] | undefined): readonly string[] {
+  if (scopes !== undefined && (!Array.isArray(scopes) || scopes.some((s) => typeof s !== 'string' || s.length === 0 || /\s/.test(s)))) {
+    throw new TypeError(`scopes must be an array of non-empty scope tokens without spaces, got ${JSON.stringify(scopes)}`);
+  }
+  return Object.freeze([...(scopes ?? [])]);
+}
+
+function common(def: { title?: string; icons?: unknown; _meta?: JsonObject }): JsonObject {
+  const out: JsonObject = {};
+  if (def.title !== undefined) out.title = def.title;
+  if (def.icons !== undefined) out.icons = def.icons;
+  if (def._meta !== undefined) out._meta = def._meta;
+  return out;
+}
+
+/** Compile a tool definition. */
+export function compileTool(def: ToolDefinition<z.ZodObject, z.ZodType | undefined>): CompiledTool {
+  const name = checkName('tool', def.name);
+  if (typeof def.handler !== 'function') throw new TypeError(`Tool "${name}" needs a handler function`);
+  const inputSchema = def.input ? toJsonSchema(def.input, 'input') : { type: 'object', properties: {} };
+  if (inputSchema.type !== 'object') throw new TypeError(`Tool "${name}": input must be a z.object(...) schema`);
+  const descriptor: JsonObject = { name, ...common(def), description: def.description, inputSchema };
+  if (def.output) {
+    const out = toJsonSchema(def.output, 'output');
+    if (out.type !== 'object') throw new TypeError(`Tool "${name}": output must be an object schema (structuredContent is an object)`);
+    descriptor.outputSchema = out;
+  }
+  if (def.annotations) descriptor.annotations = def.annotations;
+  return Object.freeze({ kind: 'tool', name, def, scopes: freezeScopes(def.scopes), descriptor: Object.freeze(descriptor) });
+}
+
+/** Compile a prompt definition; arguments come from the zod object's string fields. */
+export function compilePrompt(def: PromptDefinition): CompiledPrompt {
+  const name = checkName('prompt', def.name);
+  const args: JsonObject[] = [];
+  if (def.arguments) {
+    const json = toJsonSchema(def.arguments, 'input');
+    const props = (json.properties ?? {}) as Record<string, JsonObject>;
+    const required = new Set((json.required as string[] | undefined) ?? []);
+    for (const [argName, schema] of Object.entries(props)) {
+      const a: JsonObject = { name: argName, required: required.has(argName) };
+      if (typeof schema.description === 'string') a.description = schema.description;
+      if (typeof schema.title === 'string') a.title = schema.title;
+      args.push(a);
+    }
+  }
+  const descriptor: JsonObject = { name, ...common(def) };
+  if (def.description !== undefined) descriptor.description = def.description;
+  if (args.length > 0) descriptor.arguments = args;
+  return Object.freeze({ kind: 'prompt', name, def, scopes: freezeScopes(def.scopes), descriptor: Object.freeze(descriptor) });
+}
+
+/** Compile a fixed resource. */
+export function compileResource(def: ResourceDefinition): CompiledResource {
+  if (typeof def.uri !== 'string' || !/^[A-Za-z][A-Za-z0-9+.-]*:/.test(def.uri)) throw new TypeError(`Resource uri must be an absolute URI, got ${JSON.stringify(def.uri)}`);
+  const { read: _read, scopes: _s, ...rest } = def;
+  return Object.freeze({ kind: 'resource', name: def.uri, def, scopes: freezeScopes(def.scopes), descriptor: Object.freeze({ ...rest }) });
+}
+
+/** Compile a resource template (RFC 6570). */
+export function compileTemplate(def: ResourceTemplateDefinition): CompiledTemplate {
+  const matcher = compileUriTemplate(def.uriTemplate);
+  const { read: _r, list: _l, complete: _c, scopes: _s, ...rest } = def;
+  return Object.freeze({ kind: 'template', name: def.uriTemplate, def, scopes: freezeScopes(def.scopes), descriptor: Object.freeze({ ...rest }), matcher });
+}

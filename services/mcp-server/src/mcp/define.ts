@@ -1,0 +1,124 @@
+/**
+ * The API our users write: one small module per tool, prompt or resource.
+ *
+ *   export default defineTool({
+ *     name: 'get_time', description: 'Current time', input: z.object({ tz: z.string() }),
+ *     handler: async ({ tz }, ctx) => `It is ${new Date().toLocaleString('en', { timeZone: tz })}`,
+ *   });
+ */
+import type { z } from 'zod';
+import type { ContentBlock, ResourceContents } from './content.js';
+import type { RequestContext } from './context.js';
+import type { JsonObject } from './protocol.js';
+
+/** Hints about a tool's behaviour (2025-06-18+ ToolAnnotations). */
+export interface ToolAnnotations {
+  title?: string;
+  readOnlyHint?: boolean;
+  destructiveHint?: boolean;
+  idempotentHint?: boolean;
+  openWorldHint?: boolean;
+}
+
+/** An icon a client may show (2025-11-25+). */
+export interface Icon { src: string; mimeType?: string; sizes?: string[]; theme?: 'light' | 'dark' }
+
+/** What a tool handler may return when it has no output schema. */
+export interface ToolResult {
+  content: ContentBlock[];
+  structuredContent?: unknown;
+  isError?: boolean;
+  _meta?: JsonObject;
+}
+
+/** Any zod object schema. */
+export type AnyObjectSchema = z.ZodObject;
+
+/** Fields shared by every primitive. */
+interface Common {
+  /** Human-friendly display name. */
+  title?: string;
+  /** Any-of: the principal needs at least one of these scopes to see and use it. */
+  scopes?: readonly string[];
+  icons?: Icon[];
+  _meta?: JsonObject;
+}
+
+/** A tool definition. `input` and `output` are zod schemas, converted once to JSON Schema 2020-12. */
+export interface ToolDefinition<I extends AnyObjectSchema = AnyObjectSchema, O extends z.ZodType | undefined = undefined> extends Common {
+  name: string;
+  description: string;
+  input?: I;
+  output?: O;
+  annotations?: ToolAnnotations;
+  handler: (
+    input: z.output<I>,
+    ctx: RequestContext,
+  ) => Promise<O extends z.ZodType ? z.input<O> | ToolResult : ToolResult | string> | (O extends z.ZodType ? z.input<O> | ToolResult : ToolResult | string);
+}
+
+/** Identity function that infers a tool's types. */
+export function defineTool<I extends AnyObjectSchema = AnyObjectSchema, O extends z.ZodType | undefined = undefined>(def: ToolDefinition<I, O>): ToolDefinition<I, O> {
+  return def;
+}
+
+/** A message in a prompt result. */
+export interface PromptMessage { role: 'user' | 'assistant'; content: ContentBlock }
+/** What a prompt handler returns. */
+export interface PromptResult { description?: string; messages: PromptMessage[]; _meta?: JsonObject }
+
+/** Suggests values for an argument being typed (`completion/complete`). */
+export type Completer = (value: string, context: { arguments: Record<string, string>; ctx: RequestContext }) => readonly string[] | Promise<readonly string[]>;
+
+/** A prompt definition: arguments are a zod object of string fields. */
+export interface PromptDefinition<A extends AnyObjectSchema = AnyObjectSchema> extends Common {
+  name: string;
+  description?: string;
+  arguments?: A;
+  /** Completions per argument name. */
+  complete?: Partial<Record<keyof z.output<A> & string, Completer>>;
+  handler: (args: z.output<A>, ctx: RequestContext) => Promise<PromptResult | string> | PromptResult | string;
+}
+
+/** Identity function that infers a prompt's types. */
+export function definePrompt<A extends AnyObjectSchema = AnyObjectSchema>(def: PromptDefinition<A>): PromptDefinition<A> {
+  return def;
+}
+
+/** What a resource reader returns: contents, or a plain string / bytes for the resource's own URI. */
+export type ReadResult = ResourceContents[] | string | Uint8Array;
+
+/** A fixed resource. */
+export interface ResourceDefinition extends Common {
+  uri: string;
+  name: string;
+  description?: string;
+  mimeType?: string;
+  size?: number;
+  annotations?: JsonObject;
+  read: (ctx: RequestContext) => Promise<ReadResult> | ReadResult;
+}
+
+/** Identity function for a resource. */
+export function defineResource(def: ResourceDefinition): ResourceDefinition {
+  return def;
+}
+
+/** A family of resources named by an RFC 6570 URI template (level 1-3 expressions). */
+export interface ResourceTemplateDefinition extends Common {
+  uriTemplate: string;
+  name: string;
+  description?: string;
+  mimeType?: string;
+  annotations?: JsonObject;
+  /** Completions per template variable. */
+  complete?: Record<string, Completer>;
+  /** Enumerate concrete resources for `resources/list` (optional). */
+  list?: (ctx: RequestContext) => Promise<Omit<ResourceDefinition, 'read'>[]> | Omit<ResourceDefinition, 'read'>[];
+  read: (uri: string, variables: Record<string, string | string[]>, ctx: RequestContext) => Promise<ReadResult> | ReadResult;
+}
+
+/** Identity function for a resource template. */
+export function defineResourceTemplate(def: ResourceTemplateDefinition): ResourceTemplateDefinition {
+  return def;
+}

@@ -1,0 +1,189 @@
+/**
+ * The protocol engine: a JSON-RPC request and its Exchange in, a serialized response out.
+ * No transport knowledge here beyond the HTTP status each outcome should carry.
+ */
+import { randomBytes } from 'node:crypto';
+import type { Call } from './call.js';
+import { metaOf } from './call.js';
+import type { AppState, ClientInfo } from './context.js';
+import { InsufficientScopeError, McpError, methodNotFound, unsupportedVersion } from './errors.js';
+import type { Exchange } from './exchange.js';
+import { NotificationHub } from './hub.js';
+import { LEGACY_METHODS, MODERN_METHODS, NAMED_METHODS } from './method-table.js';
+import { ErrorCodes, META, MODERN_VERSION, type JsonObject, type JsonRpcNotification, type JsonRpcRequest, type RequestId } from './protocol.js';
+import type { Registry } from './registry.js';
+import { createSealer } from './sealed.js';
+import type { AuditEvent, EngineServices, ResolvedEngineOptions, ServerInfo } from './services.js';
+import { silentLogger, type Logger } from '../logging/logger.js';
+import type { Principal } from './principal.js';
+
+/** Options for createEngine. */
+export interface EngineOptions {
+  registry: Registry;
+  serverInfo: ServerInfo;
+  instructions?: string;
+  /** Application state handed to every handler as `ctx.state`. */
+  state?: AppState;
+  logger?: Logger;
+  /** Secret for requestState and cursors; share it across replicas. Random per process when absent. */
+  secret?: string | Uint8Array;
+  pageSize?: number;
+  listTtlMs?: number;
+  readTtlMs?: number;
+  discoverTtlMs?: number;
+  requestStateTtlMs?: number;
+  /** Receives audit events; defaults to one `audit` log line each. */
+  onAudit?: (event: AuditEvent, principal: Principal) => void;
+  now?: () => number;
+}
+
+/** A serialized JSON-RPC response and the HTTP status that should carry it. */
+export interface Reply { status: number; body: string }
+
+/** The engine. */
+export interface Engine {
+  readonly services: EngineServices;
+  /** Serve one request. Never throws. */
+  dispatch(request: JsonRpcRequest, ex: Exchange): Promise<Reply>;
+  /** Take a client notification. */
+  notification(notification: JsonRpcNotification, ex: Exchange): void;
+  /** Scopes (any-of) the named operation needs; empty when it is open or unknown. */
+  requiredScopes(method: string, name: string | undefined): readonly string[];
+  /** End open streams. */
+  close(): void;
+}
+
+const AUDITED = new Set(['tools/call', 'prompts/get', 'resources/read']);
+
+/** Create an engine over a registry. */
+export function createEngine(opts: EngineOptions): Engine {
+  if (!opts || !opts.registry || !opts.serverInfo?.name) throw new TypeError('createEngine needs { registry, serverInfo: { name, version } }');
+  const options: ResolvedEngineOptions = Object.freeze({
+    serverInfo: Object.freeze({ ...opts.serverInfo }),
+    instructions: opts.instructions,
+    pageSize: positive(opts.pageSize, 100, 'pageSize'),
+    listTtlMs: nonNegative(opts.listTtlMs, 60_000, 'listTtlMs'),
+    readTtlMs: nonNegative(opts.readTtlMs, 0, 'readTtlMs'),
+    discoverTtlMs: nonNegative(opts.discoverTtlMs, 3_600_000, 'discoverTtlMs'),
+    requestStateTtlMs: positive(opts.requestStateTtlMs, 600_000, 'requestStateTtlMs'),
+  });
+  const logger = opts.logger ?? silentLogger;
+  const hub = new NotificationHub();
+  opts.registry.onChange((kind) => hub.listChanged(kind));
+  const services: EngineServices = {
+    registry: opts.registry,
+    sealer: createSealer(opts.secret ?? randomBytes(32)),
+    hub,
+    logger,
+    state: opts.state ?? {},
+    options,
+    now: opts.now ?? Date.now,
+    audit: opts.onAudit ?? ((e, p) => logger.info('audit', { ...e, subject: p.subject, clientId: p.clientId })),
+  };
+  const serverInfoMeta = { [META.serverInfo]: options.serverInfo };
+
+  async function dispatch(req: JsonRpcRequest, ex: Exchange): Promise<Reply> {
+    const started = services.now();
+    const params = (req.params ?? {}) as JsonObject;
+    const named = NAMED_METHODS.get(req.method);
+    const name = named ? String(params[named] ?? '') : '';
+    try {
+      // Order per 2026-07-28 validation: _meta problems (-32602) before unknown methods (-32601).
+      const client = clientOf(ex, params);
+      const handler = (ex.era === 'modern' ? MODERN_METHODS : LEGACY_METHODS).get(req.method);
+      if (!handler) throw methodNotFound(req.method);
+      const call: Call = { id: req.id, method: req.method, params, ex, services, client };
+      let result = await handler(call);
+      if (ex.era === 'modern') {
+        // 2026-07-28: every result carries resultType; results identify the server in _meta.
+        result = { ...result, resultType: result.resultType ?? 'complete', _meta: { ...(result._meta as JsonObject | undefined), ...serverInfoMeta } };
+      }
+      if (AUDITED.has(req.method)) {
+        const outcome = result.resultType === 'input_required' ? 'input_required' : result.isError === true ? 'error' : 'ok';
+        services.audit({ method: req.method, name, subject: ex.principal.subject, clientId: ex.principal.clientId, outcome, durationMs: services.now() - started }, ex.principal);
+      }
+      return { status: 200, body: serialize(req.id, result) };
+    } catch (e) {
+      const err = toMcpError(e, logger);
+      if (AUDITED.has(req.method)) {
+        const outcome = err instanceof InsufficientScopeError ? 'denied' : 'error';
+        services.audit({ method: req.method, name, subject: ex.principal.subject, clientId: ex.principal.clientId, outcome, durationMs: services.now() - started }, ex.principal);
+      }
+      return errorReply(req.id, err, ex.era);
+    }
+  }
+
+  return {
+    services,
+    dispatch,
+    notification(n, ex) {
+      if (n.method === 'notifications/initialized' && ex.session) ex.session.initialized = true;
+      // Other client notifications (cancelled, roots/list_changed) need nothing from the engine.
+    },
+    requiredScopes(method, name) {
+      if (name === undefined) return [];
+      const r = services.registry;
+      if (method === 'tools/call') return r.get('tool', name)?.scopes ?? [];
+      if (method === 'prompts/get') return r.get('prompt', name)?.scopes ?? [];
+      if (method === 'resources/read') {
+        const fixed = r.get('resource', name);
+        if (fixed) return fixed.scopes;
+        return r.all('template').find((t) => t.matcher.match(name))?.scopes ?? [];
+      }
+      return [];
+    },
+    close() { hub.close(); },
+  };
+}
+
+/** Who the client is, from `_meta` (modern) or the session (legacy). */
+function clientOf(ex: Exchange, params: JsonObject): ClientInfo {
+  if (ex.era === 'legacy') {
+    const s = ex.session;
+    return { protocolVersion: s?.protocolVersion ?? ex.protocolVersion, capabilities: s?.capabilities ?? {}, info: s?.clientInfo };
+  }
+  const meta = metaOf(params);
+  const version = meta[META.protocolVersion];
+  // basic/index §_meta: protocolVersion and clientCapabilities are required on every request.
+  if (typeof version !== 'string') throw metaError(`Missing params._meta["${META.protocolVersion}"]: every 2026-07-28 request must carry it`);
+  if (version !== MODERN_VERSION) throw unsupportedVersion(version, [MODERN_VERSION]);
+  const caps = meta[META.clientCapabilities];
+  if (caps === null || typeof caps !== 'object' || Array.isArray(caps)) {
+    throw metaError(`Missing params._meta["${META.clientCapabilities}"]: every 2026-07-28 request must carry the client capabilities object`);
+  }
+  return { protocolVersion: version, capabilities: caps as JsonObject, info: meta[META.clientInfo] as ClientInfo['info'] };
+}
+
+/** -32602 for a malformed `_meta`, answered with HTTP 400 (2026-07-28 streamable-http). */
+function metaError(message: string): McpError {
+  return new McpError('ERR_INVALID_PARAMS', ErrorCodes.InvalidParams, message, { httpStatus: 400 });
+}
+
+function toMcpError(e: unknown, logger: Logger): McpError {
+  if (e instanceof McpError) return e;
+  logger.error('unhandled error in method handler', { error: e });
+  return new McpError('ERR_INTERNAL', ErrorCodes.InternalError, 'Internal error', { httpStatus: 500, cause: e });
+}
+
+/** Serialize an error response; legacy clients get JSON-RPC errors over HTTP 200 except for auth. */
+export function errorReply(id: RequestId | null, err: McpError, era: 'modern' | 'legacy'): Reply {
+  const error: JsonObject = { code: err.rpcCode, message: err.message };
+  if (err.data !== undefined) error.data = err.data;
+  const status = era === 'modern' || err.httpStatus === 403 || err.rpcCode === ErrorCodes.InvalidRequest ? err.httpStatus : 200;
+  return { status, body: JSON.stringify({ jsonrpc: '2.0', id, error }) };
+}
+
+function serialize(id: RequestId, result: JsonObject): string {
+  return JSON.stringify({ jsonrpc: '2.0', id, result });
+}
+
+function positive(v: number | undefined, d: number, name: string): number {
+  if (v === undefined) return d;
+  if (!Number.isInteger(v) || v <= 0) throw new TypeError(`${name} must be a positive integer, got ${v}`);
+  return v;
+}
+function nonNegative(v: number | undefined, d: number, name: string): number {
+  if (v === undefined) return d;
+  if (!Number.isInteger(v) || v < 0) throw new TypeError(`${name} must be a non-negative integer, got ${v}`);
+  return v;
+}
