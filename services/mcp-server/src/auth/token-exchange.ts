@@ -13,6 +13,8 @@ import { createTokenCache, hashToken } from './token-cache.js';
 
 const GRANT_TYPE = 'urn:ietf:params:oauth:grant-type:token-exchange';
 const ACCESS_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:access_token';
+// openid-client lower-cases token_type; restore the registered spelling for Authorization headers.
+const TOKEN_TYPES: Readonly<Record<string, string>> = { bearer: 'Bearer', n_a: 'N_A', dpop: 'DPoP' };
 
 /** Options for createTokenExchanger (times in ms unless named *Seconds). */
 export interface TokenExchangerOptions {
@@ -113,7 +115,7 @@ export function createTokenExchanger(options: TokenExchangerOptions): TokenExcha
       const expiresAt = expiresIn === undefined ? undefined : Math.floor(now() / 1000) + expiresIn;
       const token: ExchangedToken = Object.freeze({
         accessToken: response.access_token,
-        tokenType: response.token_type,
+        tokenType: TOKEN_TYPES[response.token_type.toLowerCase()] ?? response.token_type,
         // RFC 8693 §2.2.1: issued_token_type is REQUIRED; tolerate ASes that omit it.
         issuedTokenType: typeof response.issued_token_type === 'string' ? response.issued_token_type : ACCESS_TOKEN_TYPE,
         ...(expiresAt !== undefined ? { expiresAt } : {}),
