@@ -134,3 +134,18 @@ describe('introspection verifier (RFC 7662)', () => {
     await expect(v.verify('x')).resolves.toBeDefined(); // cached principal still served
   });
 });
+
+describe('introspection client authentication', () => {
+  it('supports private_key_jwt (RFC 7523) assertions', async () => {
+    const { generateKeyPair, decodeJwt, decodeProtectedHeader } = await import('jose');
+    const { privateKey } = await generateKeyPair('ES256');
+    answers.k = { active: true, sub: 'b' };
+    const v = verifier({ clientAuth: { method: 'private_key_jwt', privateKey, kid: 'rs-key' } });
+    await v.verify('k');
+    const body = form(as.requests.find((r) => r.path === PATH)!);
+    expect(body.get('client_assertion_type')).toBe('urn:ietf:params:oauth:client-assertion-type:jwt-bearer');
+    const assertion = body.get('client_assertion')!;
+    expect(decodeProtectedHeader(assertion)).toMatchObject({ alg: 'ES256', kid: 'rs-key' });
+    expect(decodeJwt(assertion)).toMatchObject({ iss: 'mcp-rs', sub: 'mcp-rs' });
+  });
+});

@@ -215,3 +215,36 @@ describe('JWT access tokens (RFC 9068)', () => {
     expect(as.count('/jwks')).toBe(0);
   });
 });
+
+describe('JWKS edge cases', () => {
+  it('treats a JWKS without keys, or an oversized one, as an outage', async () => {
+    as.routes.set('/jwks', () => ({ json: { nokeys: true } }));
+    await rejects(verifier().verify(await signToken(key, claims())), 'issuer_unavailable');
+    as.routes.set('/jwks', () => ({ json: { keys: [], pad: 'x'.repeat(600 * 1024) } }));
+    const v = verifier();
+    await rejects(v.verify(await signToken(key, claims())), 'issuer_unavailable');
+    expect(v.status().lastError?.message).toMatch(/JSON|too large/);
+  });
+
+  it('recovers from degraded to ready once the JWKS is reachable again', async () => {
+    const v = verifier({ jwksMaxAgeMs: 60_000 });
+    await v.warmUp();
+    as.routes.set('/jwks', () => ({ status: 503 }));
+    t += 61_000;
+    await v.verify(await signToken(key, claims()));
+    expect(v.status().state).toBe('degraded');
+    serveIssuer(as, () => published);
+    t += 31_000; // cooldown over, keys still stale → refresh succeeds
+    await v.verify(await signToken(key, claims()));
+    expect(v.status()).toMatchObject({ state: 'ready' });
+    expect(v.status().lastError).toBeUndefined();
+  });
+
+  it('refuses a discovered jwks_uri that is plain http on a non-loopback host', async () => {
+    serveIssuer(as, () => published);
+    as.routes.set('/.well-known/oauth-authorization-server/realms/test', () => ({
+      json: { issuer: as.issuer, jwks_uri: 'http://keys.example.com/jwks' },
+    }));
+    await rejects(verifier().verify(await signToken(key, claims())), 'issuer_unavailable');
+  });
+});

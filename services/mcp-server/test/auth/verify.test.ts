@@ -87,6 +87,14 @@ describe('createTokenVerifier', () => {
     expect(isJwtShaped('eyJ.a.b.c.d')).toBe(false); // JWE (5 parts) → introspection
   });
 
+  it('routes every outbound request through the injected fetch', async () => {
+    const seen: string[] = [];
+    const v = make('auto', { fetch: (u, i) => (seen.push(new URL(u).pathname), fetch(u, i)) });
+    await v.verify(`Bearer ${await jwt()}`);
+    await v.verify('Bearer opaque-1');
+    expect(seen).toEqual(['/.well-known/oauth-authorization-server', '/jwks', INTROSPECT]);
+  });
+
   it('accepts configured audiences instead of the resource', async () => {
     const v = make('jwt', { audiences: ['mcp-api'] });
     expect(await codeOf(v.verify(`Bearer ${await jwt()}`))).toBe('invalid_token');
