@@ -7,7 +7,7 @@ import type { AppState } from './mcp/context.js';
 import type { PromptDefinition, ResourceDefinition, ResourceTemplateDefinition, ToolDefinition } from './mcp/define.js';
 import { createEngine, type Engine, type EngineOptions } from './mcp/engine.js';
 import { Registry } from './mcp/registry.js';
-import type { Logger } from './logging/logger.js';
+import { silentLogger, type Logger } from './logging/logger.js';
 
 /** Create application state at start-up and dispose of it at shutdown. */
 export interface Lifespan<S extends AppState = AppState> {
@@ -42,7 +42,7 @@ export async function createMcpServer(options: McpServerOptions): Promise<McpSer
   for (const p of prompts) registry.prompt(p);
   for (const r of resources) registry.resource(r);
   for (const t of templates) registry.template(t);
-  const state = lifespan ? await lifespan.start(engineOptions.logger ?? (await import('./logging/logger.js')).silentLogger) : {};
+  const state: AppState = lifespan ? await lifespan.start(engineOptions.logger ?? silentLogger) : ({} as AppState);
   const engine = createEngine({ ...engineOptions, registry, state });
   let closed = false;
   return {

@@ -21,6 +21,7 @@ const schema = z.object({
   MCP_TRUST_PROXY: z.union([bool, z.coerce.number().int().min(0)]).default(false),
   MCP_LOCAL_SUBJECT: z.string().min(1).default('local-user').describe('principal used for STDIO and unauthenticated development'),
   MCP_LOCAL_SCOPES: list.default(['mcp:tools', 'mcp:prompts', 'mcp:resources']),
+  MCP_ALLOW_UNAUTHENTICATED_REMOTE: bool.default(false).describe('"true" to serve without authentication on a non-loopback interface (never in production)'),
   LOG_LEVEL: z.enum(['error', 'warn', 'info', 'debug', 'silent']).default('info'),
 });
 

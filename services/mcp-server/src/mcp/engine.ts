@@ -75,7 +75,7 @@ export function createEngine(opts: EngineOptions): Engine {
     sealer: createSealer(opts.secret ?? randomBytes(32)),
     hub,
     logger,
-    state: opts.state ?? {},
+    state: opts.state ?? ({} as AppState),
     options,
     now: opts.now ?? Date.now,
     audit: opts.onAudit ?? ((e, p) => logger.info('audit', { ...e, subject: p.subject, clientId: p.clientId })),
