@@ -13,6 +13,9 @@ export interface Sealer {
   open(token: string, purpose: string): unknown;
 }
 
+/** IV (12) + tag (16) + the shortest JSON text (1 byte, e.g. `5`) = 29 bytes = 39 base64url chars. */
+const MIN_TOKEN = 39;
+
 /** Create a sealer; `secret` should be at least 32 random bytes and shared by all replicas. */
 export function createSealer(secret: string | Uint8Array): Sealer {
   if (secret.length < 32) throw new TypeError('The state secret must be at least 32 bytes (set MCP_STATE_SECRET to a long random value)');
@@ -26,7 +29,7 @@ export function createSealer(secret: string | Uint8Array): Sealer {
       return Buffer.concat([iv, cipher.getAuthTag(), body]).toString('base64url');
     },
     open(token, purpose) {
-      if (typeof token !== 'string' || token.length < 40 || token.length > 262_144 || !/^[A-Za-z0-9_-]+$/.test(token)) return undefined;
+      if (typeof token !== 'string' || token.length < MIN_TOKEN || token.length > 262_144 || !/^[A-Za-z0-9_-]+$/.test(token)) return undefined;
       try {
         const raw = Buffer.from(token, 'base64url');
         const decipher = createDecipheriv('aes-256-gcm', key, raw.subarray(0, 12));
