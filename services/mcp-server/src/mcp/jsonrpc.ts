@@ -12,7 +12,7 @@ export type Classified =
   | { kind: 'invalid'; id: RequestId | null; reason: string };
 
 function isId(v: unknown): v is RequestId {
-  return (typeof v === 'string' && v.length <= 256) || (typeof v === 'number' && Number.isFinite(v));
+  return (typeof v === 'string' && v.length <= 256) || (typeof v === 'number' && Number.isSafeInteger(v));
 }
 
 /** Classify one message (not a batch). */
