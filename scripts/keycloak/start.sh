@@ -82,9 +82,8 @@ for v in "${secret_vars[@]}"; do
 done
 export KC_BOOTSTRAP_ADMIN_USERNAME="${KC_BOOTSTRAP_ADMIN_USERNAME:-admin}"
 export MCP_RESOURCE_URI="${MCP_RESOURCE_URI:-http://localhost:3000/mcp}"
-export MCP_DCR_SENDER_MUST_MATCH="${MCP_DCR_SENDER_MUST_MATCH:-true}"
-export MCP_DCR_CLIENT_URIS_MUST_MATCH="${MCP_DCR_CLIENT_URIS_MUST_MATCH:-false}"
-export MCP_DCR_EXTRA_TRUSTED_HOST="${MCP_DCR_EXTRA_TRUSTED_HOST:-localhost}"
+# MCP_DCR_SENDER_MUST_MATCH, MCP_DCR_CLIENT_URIS_MUST_MATCH, MCP_DCR_EXTRA_TRUSTED_HOST and
+# KC_FEATURES pass through when set; otherwise the defaults written in the realm file apply.
 
 public_host="${KC_PUBLIC_HOST:-localhost}"
 base_url="http://$public_host:$port"

@@ -1,0 +1,418 @@
+/**
+ * Keycloak for integration tests: the `mcp` realm from keycloak/realm-mcp.json, started either
+ *
+ *  - in a container through testcontainers, when a Docker engine is reachable and the optional
+ *    `testcontainers` package is installed (it is not a dependency yet: add it as a devDependency
+ *    to enable this path; until then the import is guarded and the local path is used), or
+ *  - from the Maven Central distribution through scripts/keycloak/start.sh (no Docker; needs a
+ *    JDK and Maven, see docs/keycloak.md).
+ *
+ * Every start gets fresh random demo passwords and client secrets (returned in `credentials`)
+ * and an in-memory database, so instances never share state. Start Keycloak once per test file
+ * (beforeAll/afterAll) and run such files serially: each start costs ~20-45 s of CPU.
+ *
+ * Choose the path with `mode` or KEYCLOAK_HARNESS_MODE=auto|docker|local (default auto).
+ */
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { request } from 'node:http';
+import { createServer } from 'node:net';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const REALM = 'mcp';
+export const DEFAULT_RESOURCE_URI = 'http://localhost:3000/mcp';
+
+export interface StartKeycloakOptions {
+  /** 'auto' (default): Docker when reachable and testcontainers is installed, else local. */
+  mode?: 'auto' | 'docker' | 'local';
+  /** Host port for HTTP; default: a free port. The issuer is http://localhost:<port>/realms/mcp. */
+  port?: number;
+  /** Host port of the management interface (health) in local mode; default: a free port. */
+  managementPort?: number;
+  /** The MCP resource URI put into `aud` by the MCP scopes (MCP_RESOURCE_URI). */
+  resourceUri?: string;
+  /** How long to wait for /health/ready. Default 240 s (the first local start also builds). */
+  startTimeoutMs?: number;
+  /** Extra environment for Keycloak, e.g. KC_FEATURES or the MCP_DCR_* realm placeholders. */
+  env?: Record<string, string>;
+}
+
+/** Secrets this instance was started with (fresh random values per start). */
+export interface KeycloakCredentials {
+  readonly users: Readonly<Record<'alice' | 'bob' | 'admin', string>>;
+  readonly m2mClientSecret: string;
+  readonly serverClientSecret: string;
+  readonly bootstrapAdminUsername: string;
+  readonly bootstrapAdminPassword: string;
+}
+
+export interface KeycloakInstance {
+  /** http://localhost:<port>/realms/mcp */
+  readonly issuer: string;
+  /** http://localhost:<port> */
+  readonly baseUrl: string;
+  readonly realm: string;
+  readonly resourceUri: string;
+  readonly mode: 'docker' | 'local';
+  readonly credentials: KeycloakCredentials;
+  /** Local mode: the env file written by start.sh (input for scripts/keycloak/verify.sh). */
+  readonly envFile?: string;
+  /** A master-realm admin access token (bootstrap admin via admin-cli), cached until near expiry. */
+  adminToken(): Promise<string>;
+  /** Stops Keycloak; safe to call more than once. */
+  stop(): Promise<void>;
+}
+
+const repoRoot = resolve(fileURLToPath(new URL('../../..', import.meta.url)));
+
+/** Starts Keycloak with the `mcp` realm imported. */
+export async function startKeycloak(opts: StartKeycloakOptions = {}): Promise<KeycloakInstance> {
+  const mode = opts.mode ?? parseMode(process.env.KEYCLOAK_HARNESS_MODE);
+  if (mode === 'docker' || (mode === 'auto' && (await dockerReachable()))) {
+    const started = await startWithTestcontainers(opts, mode === 'docker');
+    if (started) return started;
+  }
+  return startLocal(opts);
+}
+
+/**
+ * Creates (once) a public test-only client with direct access grants, for tests that need user
+ * tokens without a browser. The realm file deliberately has no such client.
+ */
+export async function ensureDirectGrantClient(kc: KeycloakInstance, clientId = 'mcp-test-direct-grant'): Promise<string> {
+  const res = await fetch(`${kc.baseUrl}/admin/realms/${kc.realm}/clients`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${await kc.adminToken()}`, 'content-type': 'application/json' },
+    body: JSON.stringify({
+      clientId,
+      publicClient: true,
+      directAccessGrantsEnabled: true,
+      standardFlowEnabled: false,
+      fullScopeAllowed: false,
+      defaultClientScopes: ['basic', 'profile', 'roles'],
+      optionalClientScopes: ['mcp:tools', 'mcp:prompts', 'mcp:resources', 'mcp:admin', 'mcp:private'],
+    }),
+  });
+  if (res.status !== 201 && res.status !== 409) {
+    throw new Error(`creating ${clientId} failed: ${res.status} ${await res.text()}`);
+  }
+  return clientId;
+}
+
+export interface TokenResponse {
+  access_token: string;
+  token_type: string;
+  expires_in: number;
+  scope?: string;
+  refresh_token?: string;
+  [key: string]: unknown;
+}
+
+/** Password grant for a demo user through the test-only client (see ensureDirectGrantClient). */
+export async function userToken(
+  kc: KeycloakInstance,
+  user: 'alice' | 'bob' | 'admin',
+  scope = 'mcp:tools mcp:prompts mcp:resources mcp:admin mcp:private',
+): Promise<TokenResponse> {
+  const clientId = await ensureDirectGrantClient(kc);
+  return tokenRequest(kc, {
+    grant_type: 'password',
+    client_id: clientId,
+    username: user,
+    password: kc.credentials.users[user],
+    scope,
+  });
+}
+
+/** Client credentials token for mcp-m2m. */
+export async function m2mToken(kc: KeycloakInstance, scope?: string): Promise<TokenResponse> {
+  const form: Record<string, string> = { grant_type: 'client_credentials' };
+  if (scope !== undefined) form.scope = scope;
+  return tokenRequest(kc, form, ['mcp-m2m', kc.credentials.m2mClientSecret]);
+}
+
+async function tokenRequest(
+  kc: KeycloakInstance,
+  form: Record<string, string>,
+  basic?: readonly [string, string],
+): Promise<TokenResponse> {
+  const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded' };
+  if (basic) {
+    const enc = (s: string) => encodeURIComponent(s);
+    headers.authorization = `Basic ${Buffer.from(`${enc(basic[0])}:${enc(basic[1])}`).toString('base64')}`;
+  }
+  const res = await fetch(`${kc.issuer}/protocol/openid-connect/token`, {
+    method: 'POST',
+    headers,
+    body: new URLSearchParams(form),
+  });
+  const body = (await res.json()) as TokenResponse & { error?: string; error_description?: string };
+  if (!res.ok) throw new Error(`token request failed: ${res.status} ${body.error ?? ''} ${body.error_description ?? ''}`);
+  return body;
+}
+
+// ---------------------------------------------------------------------------------------------
+// shared helpers
+
+function parseMode(value: string | undefined): 'auto' | 'docker' | 'local' {
+  if (value === undefined || value === '' || value === 'auto') return 'auto';
+  if (value === 'docker' || value === 'local') return value;
+  throw new Error(`KEYCLOAK_HARNESS_MODE must be auto, docker or local, got "${value}"`);
+}
+
+/** Alphanumeric only: values are substituted verbatim into the realm JSON. */
+function secret(): string {
+  return randomBytes(24).toString('base64url').replace(/[^A-Za-z0-9]/g, 'x');
+}
+
+function freshCredentials(): KeycloakCredentials {
+  return {
+    users: { alice: secret(), bob: secret(), admin: secret() },
+    m2mClientSecret: secret(),
+    serverClientSecret: secret(),
+    bootstrapAdminUsername: 'admin',
+    bootstrapAdminPassword: secret(),
+  };
+}
+
+/** Environment the realm placeholders and the bootstrap admin read. */
+function realmEnv(creds: KeycloakCredentials, resourceUri: string): Record<string, string> {
+  return {
+    MCP_RESOURCE_URI: resourceUri,
+    MCP_DEMO_ALICE_PASSWORD: creds.users.alice,
+    MCP_DEMO_BOB_PASSWORD: creds.users.bob,
+    MCP_DEMO_ADMIN_PASSWORD: creds.users.admin,
+    MCP_M2M_CLIENT_SECRET: creds.m2mClientSecret,
+    MCP_SERVER_CLIENT_SECRET: creds.serverClientSecret,
+    KC_BOOTSTRAP_ADMIN_USERNAME: creds.bootstrapAdminUsername,
+    KC_BOOTSTRAP_ADMIN_PASSWORD: creds.bootstrapAdminPassword,
+  };
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const srv = createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      const port = typeof addr === 'object' && addr ? addr.port : 0;
+      srv.close(() => resolvePort(port));
+    });
+  });
+}
+
+function adminTokenSource(baseUrl: string, creds: KeycloakCredentials): () => Promise<string> {
+  let cached: { token: string; expiresAt: number } | undefined;
+  return async () => {
+    if (cached && Date.now() < cached.expiresAt) return cached.token;
+    const res = await fetch(`${baseUrl}/realms/master/protocol/openid-connect/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        grant_type: 'password',
+        client_id: 'admin-cli',
+        username: creds.bootstrapAdminUsername,
+        password: creds.bootstrapAdminPassword,
+      }),
+    });
+    if (!res.ok) throw new Error(`admin token request failed: ${res.status} ${await res.text()}`);
+    const body = (await res.json()) as { access_token: string; expires_in: number };
+    cached = { token: body.access_token, expiresAt: Date.now() + Math.max(0, body.expires_in - 10) * 1000 };
+    return body.access_token;
+  };
+}
+
+async function readVersion(): Promise<string> {
+  return (await readFile(join(repoRoot, 'keycloak', 'VERSION'), 'utf8')).trim();
+}
+
+// ---------------------------------------------------------------------------------------------
+// local path: scripts/keycloak/start.sh with a private run directory
+
+async function startLocal(opts: StartKeycloakOptions): Promise<KeycloakInstance> {
+  const creds = freshCredentials();
+  const resourceUri = opts.resourceUri ?? DEFAULT_RESOURCE_URI;
+  const port = opts.port ?? (await freePort());
+  let managementPort = opts.managementPort ?? (await freePort());
+  if (managementPort === port) managementPort = await freePort();
+  const runsDir = join(repoRoot, '.cache', 'keycloak', 'runs');
+  await mkdir(runsDir, { recursive: true });
+  const runDir = await mkdtemp(join(runsDir, `kc-${port}-`));
+  const timeoutS = Math.ceil((opts.startTimeoutMs ?? 240_000) / 1000);
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    ...realmEnv(creds, resourceUri),
+    ...opts.env,
+    KC_RUN_DIR: runDir,
+  };
+
+  const script = (name: string) => join(repoRoot, 'scripts', 'keycloak', name);
+  const run = (name: string, args: string[], limitMs: number) =>
+    new Promise<{ code: number | null; stdout: string; stderr: string }>((done, fail) => {
+      const child = spawn('bash', [script(name), ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+      child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+      const timer = setTimeout(() => child.kill('SIGTERM'), limitMs);
+      child.on('error', fail);
+      child.on('close', (code) => {
+        clearTimeout(timer);
+        done({ code, stdout, stderr });
+      });
+    });
+
+  const started = await run('start.sh', ['--port', String(port), '--management-port', String(managementPort), '--timeout', String(timeoutS)], (timeoutS + 120) * 1000);
+  if (started.code !== 0) {
+    await rm(runDir, { recursive: true, force: true });
+    throw new Error(`scripts/keycloak/start.sh failed (exit ${String(started.code)}):\n${started.stderr.slice(-4000)}`);
+  }
+  const envFile = join(runDir, 'keycloak.env');
+  const values = parseEnvFile(await readFile(envFile, 'utf8'));
+  const baseUrl = values.KC_BASE_URL ?? `http://localhost:${port}`;
+  const pid = Number(values.KC_PID);
+
+  // Safety net: a test run that never calls stop() must not leave Keycloak running.
+  const onExit = () => {
+    try {
+      if (pid > 0) process.kill(-pid, 'SIGTERM');
+    } catch {
+      // already gone
+    }
+  };
+  process.once('exit', onExit);
+
+  let stopped: Promise<void> | undefined;
+  return {
+    issuer: values.KC_ISSUER ?? `${baseUrl}/realms/${REALM}`,
+    baseUrl,
+    realm: REALM,
+    resourceUri,
+    mode: 'local',
+    credentials: creds,
+    envFile,
+    adminToken: adminTokenSource(baseUrl, creds),
+    stop() {
+      stopped ??= (async () => {
+        process.removeListener('exit', onExit);
+        const res = await run('stop.sh', [], 90_000);
+        if (res.code !== 0) throw new Error(`scripts/keycloak/stop.sh failed: ${res.stderr}`);
+        await rm(runDir, { recursive: true, force: true });
+      })();
+      return stopped;
+    },
+  };
+}
+
+function parseEnvFile(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const line of text.split('\n')) {
+    const m = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/.exec(line);
+    if (m) out[m[1] as string] = m[2] as string;
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Docker path: testcontainers (optional dependency, loaded only when needed)
+
+/** The slice of the testcontainers API used here (so this file type-checks without the package). */
+interface StartedContainer {
+  getHost(): string;
+  getMappedPort(port: number): number;
+  stop(): Promise<unknown>;
+}
+interface ContainerBuilder {
+  withEnvironment(env: Record<string, string>): ContainerBuilder;
+  withCopyFilesToContainer(files: { source: string; target: string }[]): ContainerBuilder;
+  withCommand(cmd: string[]): ContainerBuilder;
+  withExposedPorts(...ports: ({ container: number; host: number } | number)[]): ContainerBuilder;
+  withWaitStrategy(strategy: unknown): ContainerBuilder;
+  withStartupTimeout(ms: number): ContainerBuilder;
+  start(): Promise<StartedContainer>;
+}
+interface TestcontainersModule {
+  GenericContainer: new (image: string) => ContainerBuilder;
+  Wait: { forHttp(path: string, port: number): { forStatusCode(code: number): unknown } };
+}
+
+async function loadTestcontainers(): Promise<TestcontainersModule | undefined> {
+  // A variable specifier keeps TypeScript (and bundlers) from resolving the optional package.
+  const specifier = 'testcontainers';
+  try {
+    return (await import(specifier)) as TestcontainersModule;
+  } catch {
+    return undefined;
+  }
+}
+
+/** True when a Docker engine answers /_ping on DOCKER_HOST (unix or tcp) or the default socket. */
+async function dockerReachable(): Promise<boolean> {
+  const host = process.env.DOCKER_HOST;
+  let target: { socketPath: string } | { host: string; port: number };
+  if (host?.startsWith('tcp://')) {
+    const u = new URL(host.replace(/^tcp:/, 'http:'));
+    target = { host: u.hostname, port: Number(u.port || 2375) };
+  } else {
+    const socketPath = host?.startsWith('unix://') ? host.slice('unix://'.length) : '/var/run/docker.sock';
+    if (!existsSync(socketPath)) return false;
+    target = { socketPath };
+  }
+  return new Promise((done) => {
+    const req = request({ ...target, path: '/_ping', method: 'GET', timeout: 2000 }, (res) => {
+      res.resume();
+      done(res.statusCode === 200);
+    });
+    req.on('timeout', () => req.destroy());
+    req.on('error', () => done(false));
+    req.end();
+  });
+}
+
+async function startWithTestcontainers(opts: StartKeycloakOptions, required: boolean): Promise<KeycloakInstance | undefined> {
+  const tc = await loadTestcontainers();
+  if (!tc) {
+    if (required) throw new Error('KEYCLOAK_HARNESS_MODE=docker needs the "testcontainers" package (npm i -D testcontainers)');
+    return undefined;
+  }
+  const creds = freshCredentials();
+  const resourceUri = opts.resourceUri ?? DEFAULT_RESOURCE_URI;
+  const version = await readVersion();
+  // A fixed host port, chosen up front, so the pinned hostname (and so the issuer) is known.
+  const port = opts.port ?? (await freePort());
+  const baseUrl = `http://localhost:${port}`;
+  const container = await new tc.GenericContainer(`quay.io/keycloak/keycloak:${version}`)
+    .withEnvironment({
+      ...realmEnv(creds, resourceUri),
+      // Registration requests reach the container from the Docker gateway, not from 127.0.0.1.
+      MCP_DCR_SENDER_MUST_MATCH: 'false',
+      ...opts.env,
+    })
+    .withCopyFilesToContainer([
+      { source: join(repoRoot, 'keycloak', 'realm-mcp.json'), target: '/opt/keycloak/data/import/mcp-realm.json' },
+    ])
+    .withCommand(['start-dev', '--import-realm', '--db=dev-mem', `--hostname=${baseUrl}`, '--health-enabled=true'])
+    .withExposedPorts({ container: 8080, host: port }, 9000)
+    .withWaitStrategy(tc.Wait.forHttp('/health/ready', 9000).forStatusCode(200))
+    .withStartupTimeout(opts.startTimeoutMs ?? 240_000)
+    .start();
+
+  let stopped: Promise<void> | undefined;
+  return {
+    issuer: `${baseUrl}/realms/${REALM}`,
+    baseUrl,
+    realm: REALM,
+    resourceUri,
+    mode: 'docker',
+    credentials: creds,
+    adminToken: adminTokenSource(baseUrl, creds),
+    stop() {
+      stopped ??= container.stop().then(() => undefined);
+      return stopped;
+    },
+  };
+}
