@@ -3,7 +3,7 @@
 # Maven Central (via Maven, no Docker needed) and unpack it into
 # .cache/keycloak/keycloak-<version>. Idempotent: does nothing when present.
 set -euo pipefail
-# shellcheck source=common.sh
+# shellcheck source=scripts/keycloak/common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 if [[ -x "$KC_HOME/bin/kc.sh" ]]; then

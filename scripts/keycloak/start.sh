@@ -16,7 +16,7 @@
 # When ready it writes .cache/keycloak/run/keycloak.env (mode 600) with the URLs,
 # pid and the effective secrets, and prints that path.
 set -euo pipefail
-# shellcheck source=common.sh
+# shellcheck source=scripts/keycloak/common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 port="${KC_PORT:-}"
@@ -34,8 +34,8 @@ done
 
 port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 free_port() {
-  local p i
-  for i in $(seq 1 50); do
+  local p
+  for _ in $(seq 1 50); do
     p=$(( 20000 + RANDOM % 20000 ))
     if ! port_in_use "$p"; then echo "$p"; return 0; fi
   done

@@ -2,7 +2,7 @@
 # Stop the Keycloak started by start.sh: SIGTERM to its process group, wait up
 # to KC_STOP_TIMEOUT seconds (default 30), then SIGKILL as a last resort.
 set -euo pipefail
-# shellcheck source=common.sh
+# shellcheck source=scripts/keycloak/common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 if [[ ! -f "$KC_PID_FILE" ]]; then

@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# The bash -c checks below take their arguments as $0/$1 on purpose.
+# shellcheck disable=SC2016
 # Smoke-check a running Keycloak started by start.sh (or the harness) against
 # what the MCP server relies on. Talks only to the local Keycloak.
 #
@@ -10,7 +12,7 @@
 # file) and registers a few anonymous DCR clients; both vanish when the
 # in-memory Keycloak stops. Ends with "N passed, N failed".
 set -uo pipefail
-# shellcheck source=common.sh
+# shellcheck source=scripts/keycloak/common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 env_file="${1:-$KC_ENV_FILE}"
