@@ -15,12 +15,30 @@ function isId(v: unknown): v is RequestId {
   return (typeof v === 'string' && v.length <= 256) || (typeof v === 'number' && Number.isSafeInteger(v));
 }
 
+/**
+ * Deepest nesting accepted. Much deeper JSON (a few thousand levels fit easily in a 4 MiB
+ * body) would exhaust the stack in recursive code downstream, such as the digest that binds
+ * MRTR state to arguments, and turn a malformed request into a 500.
+ */
+export const MAX_DEPTH = 128;
+
+function tooDeep(root: object, max: number): boolean {
+  const stack: [unknown, number][] = [[root, 1]];
+  while (stack.length > 0) {
+    const [v, depth] = stack.pop()!;
+    if (depth > max) return true;
+    for (const child of Object.values(v as object)) if (child !== null && typeof child === 'object') stack.push([child, depth + 1]);
+  }
+  return false;
+}
+
 /** Classify one message (not a batch). */
 export function classify(value: unknown): Classified {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return { kind: 'invalid', id: null, reason: 'A JSON-RPC message must be a JSON object' };
   const m = value as Record<string, unknown>;
   const id = isId(m.id) ? m.id : null;
   if (m.jsonrpc !== '2.0') return { kind: 'invalid', id, reason: 'jsonrpc must be exactly "2.0"' };
+  if (tooDeep(m, MAX_DEPTH)) return { kind: 'invalid', id, reason: `The message nests deeper than ${MAX_DEPTH} levels` };
   if ('method' in m) {
     if (typeof m.method !== 'string' || m.method.length === 0 || m.method.length > 256) return { kind: 'invalid', id, reason: 'method must be a non-empty string' };
     if (m.params !== undefined && (m.params === null || typeof m.params !== 'object' || Array.isArray(m.params))) {
