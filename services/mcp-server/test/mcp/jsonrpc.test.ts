@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { classify } from '../../src/mcp/jsonrpc.js';
+import { classify, MAX_DEPTH } from '../../src/mcp/jsonrpc.js';
 
 describe('classify', () => {
   it.each([
@@ -57,5 +57,15 @@ describe('classify', () => {
     expect(classify({ jsonrpc: '2.0', id: 1, result: {}, error: {} })).toMatchObject({ kind: 'invalid', id: 1 });
     expect(classify({ jsonrpc: '2.0', id: 1 })).toMatchObject({ kind: 'invalid', id: 1 });
     expect(classify({ jsonrpc: '2.0', result: {} })).toMatchObject({ kind: 'invalid', id: null });
+  });
+
+  it('rejects messages nested deeper than MAX_DEPTH, iteratively (no stack overflow)', () => {
+    const nest = (n: number): unknown => JSON.parse(`${'['.repeat(n)}${']'.repeat(n)}`);
+    // message (1) > params (2) > arguments (3) > n arrays
+    const msg = (n: number) => ({ jsonrpc: '2.0', id: 9, method: 'tools/call', params: { arguments: { x: nest(n) } } });
+    expect(classify(msg(MAX_DEPTH - 3)).kind).toBe('request');
+    expect(classify(msg(MAX_DEPTH - 2))).toMatchObject({ kind: 'invalid', id: 9, reason: expect.stringMatching(/nests deeper/) });
+    expect(classify(msg(1_000_000))).toMatchObject({ kind: 'invalid', id: 9 });
+    expect(classify({ jsonrpc: '2.0', method: 'n', params: { wide: Array.from({ length: 100_000 }, () => ({ a: [1] })) } }).kind).toBe('notification');
   });
 });
