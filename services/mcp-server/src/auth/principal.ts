@@ -3,21 +3,10 @@
 // needs it, so it is reachable only through the module-private WeakMap below.
 import { AuthError } from './errors.js';
 
-/** An authenticated caller, derived from a verified access token. */
-export interface Principal {
-  /** The `sub` claim. */
-  readonly subject: string;
-  /** The OAuth client the token was issued to (`client_id`, or `azp`). */
-  readonly clientId?: string;
-  /** Granted scopes. */
-  readonly scopes: readonly string[];
-  /** All verified claims (JWT payload or introspection response). */
-  readonly claims: Readonly<Record<string, unknown>>;
-  /** Token expiry, epoch seconds. */
-  readonly expiresAt?: number;
-  /** Issuer that vouched for the token. */
-  readonly issuer?: string;
-}
+import type { Principal } from '../mcp/principal.js';
+
+/** The engine's principal type; the auth layer creates instances of it. */
+export type { Principal };
 
 const tokens = new WeakMap<Principal, string>();
 

@@ -22,8 +22,40 @@ const schema = z.object({
   MCP_LOCAL_SUBJECT: z.string().min(1).default('local-user').describe('principal used for STDIO and unauthenticated development'),
   MCP_LOCAL_SCOPES: list.default(['mcp:tools', 'mcp:prompts', 'mcp:resources']),
   MCP_ALLOW_UNAUTHENTICATED_REMOTE: bool.default(false).describe('"true" to serve without authentication on a non-loopback interface (never in production)'),
+  // --- OAuth 2.1 resource server (docs/auth.md) ---
+  MCP_RESOURCE_URI: z.url({ protocol: /^https?$/ }).optional().describe('the canonical URI clients use for this server, e.g. https://mcp.example.com/mcp (default http://localhost:PORT/mcp)'),
+  MCP_AUTH_ISSUERS: list.optional().describe('comma-separated issuer URLs of trusted authorization servers; unset = development mode'),
+  MCP_AUDIENCES: list.optional().describe('accepted token audiences (default: the resource URI)'),
+  MCP_SCOPES_SUPPORTED: list.optional().describe('scopes advertised in the resource metadata (default: every scope a tool, prompt or resource declares)'),
+  MCP_TOKEN_MODE: z.enum(['jwt', 'introspection', 'auto']).default('jwt').describe('jwt, introspection or auto'),
+  MCP_INTROSPECTION_CLIENT_ID: z.string().min(1).optional(),
+  MCP_INTROSPECTION_CLIENT_SECRET: z.string().min(1).optional(),
+  MCP_INTROSPECTION_AUTH_METHOD: z.enum(['client_secret_basic', 'client_secret_post']).default('client_secret_basic'),
+  MCP_TOKEN_EXCHANGE_CLIENT_ID: z.string().min(1).optional().describe('client for RFC 8693 token exchange (default: the introspection client)'),
+  MCP_TOKEN_EXCHANGE_CLIENT_SECRET: z.string().min(1).optional(),
+  MCP_CLOCK_TOLERANCE_SECONDS: z.coerce.number().int().min(0).max(300).default(30),
+  MCP_MAX_TOKEN_BYTES: z.coerce.number().int().min(256).max(65536).default(8192),
+  MCP_ALLOW_INSECURE_HTTP: bool.default(false).describe('"true" to allow http:// issuers on non-loopback hosts (development only)'),
+  MCP_RESOURCE_NAME: z.string().min(1).max(200).default('MCP Resource Server'),
+  MCP_RESOURCE_DOCUMENTATION: z.url().optional(),
+  MCP_RATE_LIMIT_WINDOW_MS: z.coerce.number().int().min(1000).default(60_000),
+  MCP_RATE_LIMIT_MAX: z.coerce.number().int().min(1).default(600).describe('requests per window per subject (per IP before authentication)'),
+  MCP_RATE_LIMIT_FAILED_AUTH_MAX: z.coerce.number().int().min(1).default(30).describe('failed authentications per window per IP'),
   LOG_LEVEL: z.enum(['error', 'warn', 'info', 'debug', 'silent']).default('info'),
 });
+
+/** Settings that depend on each other, checked after the field-level schema. */
+function crossCheck(c: z.output<typeof schema>, ctx: z.RefinementCtx): void {
+  const needsIntrospection = c.MCP_TOKEN_MODE !== 'jwt';
+  if (needsIntrospection && c.MCP_AUTH_ISSUERS && (!c.MCP_INTROSPECTION_CLIENT_ID || !c.MCP_INTROSPECTION_CLIENT_SECRET)) {
+    ctx.addIssue({ code: 'custom', path: ['MCP_INTROSPECTION_CLIENT_ID'], message: `MCP_TOKEN_MODE=${c.MCP_TOKEN_MODE} needs MCP_INTROSPECTION_CLIENT_ID and MCP_INTROSPECTION_CLIENT_SECRET` });
+  }
+  if (c.NODE_ENV === 'production' && !c.MCP_AUTH_ISSUERS) {
+    ctx.addIssue({ code: 'custom', path: ['MCP_AUTH_ISSUERS'], message: 'production mode needs at least one trusted issuer (the development authorization server never runs in production)' });
+  }
+}
+
+const checked = schema.superRefine(crossCheck);
 
 /** The validated configuration. */
 export type Config = Readonly<z.output<typeof schema>>;
@@ -35,7 +67,7 @@ export class ConfigError extends Error {
 
 /** Parse and freeze the configuration from an environment (default: process.env). */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
-  const parsed = schema.safeParse(env);
+  const parsed = checked.safeParse(env);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => {
       const key = String(i.path[0]);

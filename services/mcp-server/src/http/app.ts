@@ -1,41 +1,70 @@
 /**
- * The Express application: security headers, the Origin/Host guard, the MCP endpoint and
- * health probes. Kept thin; the protocol lives in mcp/ and the endpoint in mcp-endpoint.ts.
+ * The Express application: request ids and access log, RFC 9728 metadata, security headers,
+ * Origin/Host guard, CORS, rate limits, bearer authentication, the MCP endpoint and health
+ * probes. Each step is built once here; per request they only look things up.
  */
+import type { IncomingMessage } from 'node:http';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import helmet from 'helmet';
 import { createMcpEndpoint, type McpEndpoint } from './mcp-endpoint.js';
-import type { McpEndpointOptions } from './endpoint-options.js';
+import { RefusedError, type McpEndpointOptions } from './endpoint-options.js';
 import { createOriginGuard, type OriginGuardOptions } from './origin-guard.js';
 import { rpcError, sendJson } from './response-channel.js';
 import { ErrorCodes } from '../mcp/protocol.js';
+import type { Principal } from '../mcp/principal.js';
+import type { ProtectedResourceMetadata } from '../auth/index.js';
+import { protectedResourceMetadataPaths } from '../auth/index.js';
+import type { BearerAuth } from './bearer-auth.js';
+import { createCors } from './cors.js';
+import { createRateLimiters, type RateLimitOptions } from './rate-limit.js';
+import { trackRequest } from './request-id.js';
+import { createWellKnownHandler } from './well-known.js';
+import { silentLogger, type Logger } from '../logging/logger.js';
 
 /** Options for createApp. */
-export interface AppOptions extends McpEndpointOptions {
+export interface AppOptions extends Omit<McpEndpointOptions, 'authenticate' | 'insufficientScope'> {
   /** Path of the MCP endpoint (default `/mcp`). */
   path?: string;
   origin: OriginGuardOptions;
+  /** OAuth resource server: bearer verification and the RFC 9728 document. */
+  auth?: { bearer: BearerAuth; metadata: ProtectedResourceMetadata };
+  /** Without `auth`: who every request runs as (local development, tests). */
+  authenticate?: (req: IncomingMessage) => Principal | Promise<Principal>;
+  /** Rate limits; none when absent (embedding apps and tests opt in). */
+  rateLimit?: RateLimitOptions;
   /** Express `trust proxy` setting for deployments behind an ingress. */
   trustProxy?: boolean | number | string;
-  /** Extra readiness check for `/readyz`. */
+  /** Readiness for `/readyz` (issuer metadata and keys loaded). */
   ready?: () => { ready: boolean; detail?: Record<string, unknown> };
+  logger?: Logger;
 }
 
 /** Build the app; `endpoint.close()` ends sessions and streams. */
 export function createApp(options: AppOptions): { app: Express; endpoint: McpEndpoint } {
-  const { path = '/mcp', origin, trustProxy = false, ready, ...endpointOptions } = options;
+  const { path = '/mcp', origin, auth, authenticate, rateLimit, trustProxy = false, ready, logger = silentLogger, ...endpointOptions } = options;
   if (!path.startsWith('/')) throw new TypeError(`path must start with "/", got "${path}"`);
-  const endpoint = createMcpEndpoint(endpointOptions);
+  if (!auth === !authenticate) throw new TypeError('createApp needs exactly one of { auth } (OAuth) or { authenticate } (local principal)');
+  const principals = new WeakMap<IncomingMessage, Principal>();
+  const endpoint = createMcpEndpoint({
+    ...endpointOptions,
+    authenticate: (req) => principals.get(req) ?? Promise.reject(new Error('request reached the endpoint unauthenticated')),
+    insufficientScope: auth?.bearer.insufficientScope,
+  });
   const guard = createOriginGuard(origin);
+  const cors = createCors(origin.allowedOrigins);
+  const limiters = rateLimit ? createRateLimiters(rateLimit) : undefined;
+  const wellKnown = auth ? createWellKnownHandler(auth.metadata, protectedResourceMetadataPaths(auth.metadata.resource)) : undefined;
+  const resolve = auth ? auth.bearer.authenticate : authenticate!;
+
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', trustProxy);
+  app.use((req, res, next) => { trackRequest(req, res, logger); if (!wellKnown?.(req, res)) next(); });
   app.use(helmet({
     contentSecurityPolicy: { directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } },
     strictTransportSecurity: { maxAge: 31_536_000, includeSubDomains: true },
     frameguard: { action: 'deny' },
   }));
-
   app.get('/healthz', (_req, res) => { res.json({ status: 'ok' }); });
   app.get('/readyz', (_req, res) => {
     const r = ready ? ready() : { ready: true };
@@ -44,9 +73,18 @@ export function createApp(options: AppOptions): { app: Express; endpoint: McpEnd
 
   const mcp = express.Router();
   mcp.use((req, res, next) => {
+    // Responses carry tokens' effects and per-user data: never cache them.
     res.setHeader('cache-control', 'no-store');
-    if (guard(req, res)) next();
+    if (guard(req, res) && !cors(req, res)) next();
   });
+  if (limiters) mcp.use(limiters.failedAuth);
+  mcp.use((req, res, next) => {
+    Promise.resolve(resolve(req)).then((p) => { principals.set(req, p); res.locals.principal = p; next(); }, (e: unknown) => {
+      if (e instanceof RefusedError) sendJson(res, e.refusal.status, e.refusal.body, e.refusal.headers);
+      else next(e);
+    });
+  });
+  if (limiters) mcp.use(limiters.requests);
   mcp.post('/', wrap(endpoint.post));
   mcp.get('/', wrap(endpoint.get));
   mcp.delete('/', wrap(endpoint.delete));
@@ -55,7 +93,8 @@ export function createApp(options: AppOptions): { app: Express; endpoint: McpEnd
 
   app.use((_req, res) => { res.setHeader('cache-control', 'no-store'); res.status(404).json({ error: 'not_found' }); });
   app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
-    void err;
+    logger.error('unhandled error', { error: err });
+    res.setHeader('cache-control', 'no-store');
     if (!res.headersSent) sendJson(res, 500, { error: 'internal_error' });
   });
   return { app, endpoint };

@@ -15,7 +15,7 @@ export interface McpEndpointOptions {
    */
   authenticate: (req: IncomingMessage) => Principal | Promise<Principal>;
   /** Build the 403 for a principal lacking every scope an operation needs (step-up). */
-  insufficientScope?: (required: readonly string[], req: IncomingMessage) => HttpRefusal;
+  insufficientScope?: (required: readonly string[], req: IncomingMessage, principal: Principal) => HttpRefusal;
   /** 'stateless' (default): no Mcp-Session-Id; 'sessions': 2025 sessions with GET streams. */
   sessions?: 'stateless' | 'sessions';
   /** Largest accepted body in bytes (default 4 MiB). */

@@ -99,7 +99,7 @@ export function createMcpEndpoint(options: McpEndpointOptions): McpEndpoint {
     const name = params.name ?? params.uri;
     const required = o.engine.requiredScopes(c.message.method, typeof name === 'string' ? name : undefined);
     if (!allows(required, principal.scopes) && o.insufficientScope) {
-      const r = o.insufficientScope(required, req);
+      const r = o.insufficientScope(required, req, principal);
       return sendJson(res, r.status, r.body, r.headers);
     }
     await serveOne(deps, req, res, {

@@ -11,14 +11,13 @@ import type { HttpRefusal } from './endpoint-options.js';
 import type { PendingRequests } from './pending-requests.js';
 import { ResponseChannel, sendJson } from './response-channel.js';
 import type { SessionStore } from './session-store.js';
-import { InsufficientScopeError } from '../mcp/errors.js';
 
 /** What the POST paths share. */
 export interface Deps {
   engine: Engine;
   store: SessionStore | undefined;
   pending: PendingRequests;
-  insufficientScope?: (required: readonly string[], req: IncomingMessage) => HttpRefusal;
+  insufficientScope?: (required: readonly string[], req: IncomingMessage, principal: Principal) => HttpRefusal;
 }
 
 /** One request to serve. */
@@ -69,11 +68,10 @@ export async function serveOne(deps: Deps, req: IncomingMessage, res: ServerResp
   if (reply.status === 403 && deps.insufficientScope && !channel.closed) {
     const required = (JSON.parse(reply.body) as { error?: { data?: { requiredScopes?: string[] } } }).error?.data?.requiredScopes;
     if (required) {
-      const r = deps.insufficientScope(required, req);
+      const r = deps.insufficientScope(required, req, spec.principal);
       if (!res.headersSent) return sendJson(res, r.status, r.body, r.headers);
     }
   }
   channel.finish(reply);
 }
 
-export { InsufficientScopeError };

@@ -5,7 +5,7 @@
  */
 import { InputRequired, LegacyInput, MrtrInput } from './client-input.js';
 import type { ClientInfo, ClientInput, RequestContext } from './context.js';
-import { invalidParams } from './errors.js';
+import { invalidParams, ToolError } from './errors.js';
 import type { Exchange } from './exchange.js';
 import type { EngineServices } from './services.js';
 import { principalKey } from './principal.js';
@@ -49,6 +49,10 @@ export function buildContext(call: Call, input: ClientInput): RequestContext {
       if (total !== undefined) p.total = total;
       if (message !== undefined) p.message = message;
       ex.notify({ jsonrpc: '2.0', method: 'notifications/progress', params: p });
+    },
+    exchangeToken(request) {
+      if (!services.exchangeToken) return Promise.reject(new ToolError('This server has no token exchange configured'));
+      return services.exchangeToken(ex.principal, request);
     },
     sendLog(level, data, logger) {
       if (threshold === undefined || ex.signal.aborted) return;

@@ -49,6 +49,28 @@ export interface ClientInput {
   supports(capability: 'elicitation' | 'sampling' | 'roots'): boolean;
 }
 
+/** What a tool asks for when it needs a token for a downstream service (RFC 8693). */
+export interface TokenExchangeRequest {
+  /** Logical name of the downstream service (`audience`). */
+  audience?: string;
+  /** Absolute URI of the downstream resource (RFC 8707 `resource`). */
+  resource?: string;
+  /** Space-delimited scopes wanted downstream. */
+  scope?: string;
+}
+
+/** A token minted for a downstream service on the caller's behalf. */
+export interface DownstreamToken {
+  readonly accessToken: string;
+  readonly tokenType: string;
+  /** Epoch seconds. */
+  readonly expiresAt?: number;
+  readonly scope?: string;
+}
+
+/** Performs RFC 8693 token exchange for a principal (configured by the auth layer). */
+export type TokenExchangeFn = (principal: Principal, request: TokenExchangeRequest) => Promise<DownstreamToken>;
+
 /** The context a handler receives. */
 export interface RequestContext {
   /** The authenticated caller. */
@@ -71,4 +93,10 @@ export interface RequestContext {
   sendLog(level: LogLevel, data: unknown, logger?: string): void;
   /** Ask the client for input (elicitation, sampling, roots). */
   readonly input: ClientInput;
+  /**
+   * Exchange the caller's token for one addressed to a downstream service (RFC 8693), so no
+   * tool ever forwards the caller's own token (MCP security best practices: token passthrough
+   * is forbidden). Rejects with a ToolError when the server has no token exchange configured.
+   */
+  exchangeToken(request: TokenExchangeRequest): Promise<DownstreamToken>;
 }

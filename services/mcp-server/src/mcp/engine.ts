@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Call } from './call.js';
 import { metaOf } from './call.js';
-import type { AppState, ClientInfo } from './context.js';
+import type { AppState, ClientInfo, TokenExchangeFn } from './context.js';
 import { InsufficientScopeError, McpError, methodNotFound, unsupportedVersion } from './errors.js';
 import type { Exchange } from './exchange.js';
 import { NotificationHub } from './hub.js';
@@ -32,6 +32,8 @@ export interface EngineOptions {
   readTtlMs?: number;
   discoverTtlMs?: number;
   requestStateTtlMs?: number;
+  /** RFC 8693 token exchange for `ctx.exchangeToken` (see docs/auth.md). */
+  exchangeToken?: TokenExchangeFn;
   /** Receives audit events; defaults to one `audit` log line each. */
   onAudit?: (event: AuditEvent, principal: Principal) => void;
   now?: () => number;
@@ -77,6 +79,7 @@ export function createEngine(opts: EngineOptions): Engine {
     logger,
     state: opts.state ?? ({} as AppState),
     options,
+    exchangeToken: opts.exchangeToken,
     now: opts.now ?? Date.now,
     audit: opts.onAudit ?? ((e, p) => logger.info('audit', { ...e, subject: p.subject, clientId: p.clientId })),
   };

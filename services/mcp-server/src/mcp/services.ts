@@ -2,7 +2,7 @@
  * What the engine's method handlers share: resolved options, the catalogue, the sealer for
  * round-tripped state, the notification hub and the application state.
  */
-import type { AppState } from './context.js';
+import type { AppState, TokenExchangeFn } from './context.js';
 import type { Logger } from '../logging/logger.js';
 import type { NotificationHub } from './hub.js';
 import type { Registry } from './registry.js';
@@ -41,6 +41,8 @@ export interface EngineServices {
   readonly logger: Logger;
   readonly state: AppState;
   readonly options: ResolvedEngineOptions;
+  /** RFC 8693 token exchange, when the auth layer configured one. */
+  readonly exchangeToken?: TokenExchangeFn;
   /** The clock (epoch ms); injected for tests. */
   now(): number;
   /** Record an audit event. */

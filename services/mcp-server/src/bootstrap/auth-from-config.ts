@@ -1,0 +1,67 @@
+/**
+ * Build the OAuth resource-server pieces from configuration: the token verifier, the RFC 9728
+ * document, the bearer hooks for the HTTP app, and RFC 8693 token exchange for tools.
+ */
+import {
+  buildProtectedResourceMetadata, createTokenExchanger, createTokenVerifier, protectedResourceMetadataUrl, tokenOf,
+  type ProtectedResourceMetadata, type TokenVerifier,
+} from '../auth/index.js';
+import type { Config } from '../config/config.js';
+import { createBearerAuth, type BearerAuth } from '../http/bearer-auth.js';
+import type { Logger } from '../logging/logger.js';
+import type { TokenExchangeFn } from '../mcp/context.js';
+import { ToolError } from '../mcp/errors.js';
+
+/** Everything the server needs from the auth layer. */
+export interface AuthSetup {
+  verifier: TokenVerifier;
+  metadata: ProtectedResourceMetadata;
+  bearer: BearerAuth;
+  exchangeToken?: TokenExchangeFn;
+}
+
+/** Create the auth setup for `issuers`; `declaredScopes` feed `scopes_supported` by default. */
+export function authFromConfig(config: Config, resource: string, issuers: readonly string[], declaredScopes: readonly string[], logger: Logger): AuthSetup {
+  const insecure = config.MCP_ALLOW_INSECURE_HTTP;
+  const audiences = config.MCP_AUDIENCES ?? [resource];
+  const introspectionClient = config.MCP_INTROSPECTION_CLIENT_ID && config.MCP_INTROSPECTION_CLIENT_SECRET
+    ? { clientId: config.MCP_INTROSPECTION_CLIENT_ID, clientAuth: { method: config.MCP_INTROSPECTION_AUTH_METHOD, clientSecret: config.MCP_INTROSPECTION_CLIENT_SECRET } as const }
+    : undefined;
+  const verifier = createTokenVerifier({
+    mode: config.MCP_TOKEN_MODE,
+    resource,
+    audiences,
+    maxTokenBytes: config.MCP_MAX_TOKEN_BYTES,
+    allowInsecureHttp: insecure,
+    ...(config.MCP_TOKEN_MODE !== 'introspection' ? { jwt: { issuers, clockToleranceSeconds: config.MCP_CLOCK_TOLERANCE_SECONDS } } : {}),
+    ...(config.MCP_TOKEN_MODE !== 'jwt' && introspectionClient
+      ? { introspection: { issuer: issuers[0], ...introspectionClient, clockToleranceSeconds: config.MCP_CLOCK_TOLERANCE_SECONDS } }
+      : {}),
+  });
+  const scopesSupported = config.MCP_SCOPES_SUPPORTED ?? declaredScopes;
+  const metadata = buildProtectedResourceMetadata({
+    resource,
+    authorizationServers: issuers,
+    scopesSupported,
+    resourceName: config.MCP_RESOURCE_NAME,
+    ...(config.MCP_RESOURCE_DOCUMENTATION ? { resourceDocumentation: config.MCP_RESOURCE_DOCUMENTATION } : {}),
+    allowInsecureHttp: insecure,
+  });
+  const bearer = createBearerAuth({
+    verifier,
+    resourceMetadataUrl: protectedResourceMetadataUrl(resource),
+    defaultScopes: scopesSupported,
+    logger,
+  });
+  const exchangeClientId = config.MCP_TOKEN_EXCHANGE_CLIENT_ID ?? introspectionClient?.clientId;
+  const exchangeSecret = config.MCP_TOKEN_EXCHANGE_CLIENT_SECRET ?? config.MCP_INTROSPECTION_CLIENT_SECRET;
+  let exchangeToken: TokenExchangeFn | undefined;
+  if (exchangeClientId && exchangeSecret) {
+    const exchanger = createTokenExchanger({ issuer: issuers[0], clientId: exchangeClientId, clientAuth: { method: 'client_secret_basic', clientSecret: exchangeSecret }, allowInsecureHttp: insecure });
+    exchangeToken = async (principal, request) => {
+      if (!tokenOf(principal)) throw new ToolError('Token exchange needs a caller authenticated with an access token');
+      return exchanger.exchange(principal, request);
+    };
+  }
+  return { verifier, metadata, bearer, exchangeToken };
+}

@@ -1,0 +1,60 @@
+/**
+ * Start the Streamable HTTP server from configuration: OAuth when issuers are configured,
+ * otherwise a loopback-only local principal for development.
+ */
+import type { Server } from 'node:http';
+import { ConfigError, type Config } from '../config/config.js';
+import { createApp } from '../http/app.js';
+import { LOOPBACK_HOSTS, LOOPBACK_ORIGINS } from '../http/origin-guard.js';
+import type { Logger } from '../logging/logger.js';
+import { localPrincipal } from '../mcp/principal.js';
+import type { McpServer } from '../server.js';
+import type { AuthSetup } from './auth-from-config.js';
+
+const LOOPBACK_BIND = /^(127\.\d+\.\d+\.\d+|::1|localhost)$/;
+
+/** A running HTTP server and how to stop it. */
+export interface RunningHttp { server: Server; url: string; close(): Promise<void> }
+
+/** Listen on HOST:PORT with the given auth (or none). */
+export async function startHttp(config: Config, mcp: McpServer, auth: AuthSetup | undefined, logger: Logger): Promise<RunningHttp> {
+  const loopback = LOOPBACK_BIND.test(config.HOST);
+  if (!auth && !loopback && !config.MCP_ALLOW_UNAUTHENTICATED_REMOTE) {
+    throw new ConfigError(`HOST=${config.HOST} is not a loopback address and no issuer is configured (MCP_AUTH_ISSUERS). Configure an issuer, bind HOST=127.0.0.1, or set MCP_ALLOW_UNAUTHENTICATED_REMOTE=true if you really mean it.`);
+  }
+  const local = localPrincipal(config.MCP_LOCAL_SUBJECT, config.MCP_LOCAL_SCOPES);
+  const { app, endpoint } = createApp({
+    engine: mcp.engine,
+    ...(auth ? { auth: { bearer: auth.bearer, metadata: auth.metadata } } : { authenticate: () => local }),
+    sessions: config.MCP_SESSIONS,
+    maxBodyBytes: config.MCP_MAX_BODY_BYTES,
+    path: config.MCP_PATH,
+    trustProxy: config.MCP_TRUST_PROXY,
+    logger,
+    rateLimit: { windowMs: config.MCP_RATE_LIMIT_WINDOW_MS, limit: config.MCP_RATE_LIMIT_MAX, failedAuthLimit: config.MCP_RATE_LIMIT_FAILED_AUTH_MAX },
+    origin: {
+      allowedOrigins: config.MCP_ALLOWED_ORIGINS ?? LOOPBACK_ORIGINS,
+      allowedHosts: config.MCP_ALLOWED_HOSTS ?? (loopback ? LOOPBACK_HOSTS : undefined),
+    },
+    ready: auth ? () => {
+      const s = auth.verifier.status();
+      // Degraded (issuer unreachable, cached keys still valid) keeps serving: stay ready but say so.
+      return { ready: s.state !== 'not_ready', detail: { auth: s.state } };
+    } : undefined,
+  });
+  const server: Server = app.listen(config.PORT, config.HOST);
+  await new Promise<void>((resolve, reject) => { server.once('listening', resolve); server.once('error', reject); });
+  const addr = server.address();
+  const port = typeof addr === 'object' && addr ? addr.port : config.PORT;
+  const url = `http://${config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST}:${port}${config.MCP_PATH}`;
+  if (!auth) logger.warn('authentication is disabled: every request runs as the local principal (loopback only)', { subject: local.subject, scopes: local.scopes });
+  return {
+    server,
+    url,
+    close: () => new Promise<void>((resolve) => {
+      endpoint.close();
+      server.close(() => resolve());
+      server.closeAllConnections();
+    }),
+  };
+}

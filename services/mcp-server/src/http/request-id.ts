@@ -1,0 +1,27 @@
+/**
+ * Request ids and the access log: accept a sane `X-Request-Id` or mint one, echo it, and log
+ * one line per request when it finishes (method, path without query, status, duration).
+ */
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Logger } from '../logging/logger.js';
+
+const SANE = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** Assign the id and arrange the access log line; returns the id. */
+export function trackRequest(req: IncomingMessage, res: ServerResponse, logger: Logger): string {
+  const given = req.headers['x-request-id'];
+  const id = typeof given === 'string' && SANE.test(given) ? given : randomUUID();
+  res.setHeader('x-request-id', id);
+  const started = process.hrtime.bigint();
+  res.once('finish', () => {
+    logger.info('request', {
+      requestId: id,
+      method: req.method,
+      path: (req.url ?? '').split('?')[0],
+      status: res.statusCode,
+      durationMs: Number(process.hrtime.bigint() - started) / 1e6,
+    });
+  });
+  return id;
+}
