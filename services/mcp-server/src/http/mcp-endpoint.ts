@@ -4,7 +4,7 @@
  * from MCP-Protocol-Version, and hands requests to the engine through an Exchange.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { classify } from '../mcp/jsonrpc.js';
+import { classify, isId } from '../mcp/jsonrpc.js';
 import { ErrorCodes, LEGACY_VERSIONS, META, MODERN_VERSION, SUPPORTED_VERSIONS, DEFAULT_LEGACY_VERSION } from '../mcp/protocol.js';
 import type { JsonObject } from '../mcp/protocol.js';
 import { headerMismatch, unsupportedVersion } from '../mcp/errors.js';
@@ -71,8 +71,7 @@ export function createMcpEndpoint(options: McpEndpointOptions): McpEndpoint {
     const version = typeof headerVersion === 'string' ? headerVersion : undefined;
     if (version === MODERN_VERSION) return serveModern(req, res, principal, value);
     if (version !== undefined && !LEGACY.has(version)) {
-      const id = (value as { id?: string | number } | null)?.id ?? null;
-      const r = errorReply(typeof id === 'string' || typeof id === 'number' ? id : null, unsupportedVersion(version, SUPPORTED_VERSIONS), 'modern');
+      const r = errorReply(idOf(value), unsupportedVersion(version, SUPPORTED_VERSIONS), 'modern');
       return sendJson(res, r.status, JSON.parse(r.body));
     }
     if (version === undefined && isModernShaped(value)) {
@@ -142,5 +141,5 @@ function isModernShaped(value: unknown): boolean {
 
 function idOf(value: unknown): string | number | null {
   const id = (value as { id?: unknown } | null)?.id;
-  return typeof id === 'string' || typeof id === 'number' ? id : null;
+  return isId(id) ? id : null;
 }

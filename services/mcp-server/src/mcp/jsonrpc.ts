@@ -11,7 +11,8 @@ export type Classified =
   | { kind: 'response'; message: JsonRpcResponse }
   | { kind: 'invalid'; id: RequestId | null; reason: string };
 
-function isId(v: unknown): v is RequestId {
+/** A usable request id: a string of at most 256 characters or a safe integer. */
+export function isId(v: unknown): v is RequestId {
   return (typeof v === 'string' && v.length <= 256) || (typeof v === 'number' && Number.isSafeInteger(v));
 }
 
