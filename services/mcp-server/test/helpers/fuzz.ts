@@ -70,6 +70,7 @@ function apply(copy: Record<string, unknown>, m: Mutation): Json {
   if (m.op === 'none') return copy;
   if (m.op === 'id') { copy.id = m.value; return copy; }
   const all = paths(copy);
+  if (all.length === 0) return copy;
   const path = all[m.pick % all.length];
   let parent: Record<string | number, unknown> = copy;
   for (const k of path.slice(0, -1)) parent = parent[k] as Record<string | number, unknown>;

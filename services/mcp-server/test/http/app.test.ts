@@ -85,6 +85,20 @@ describe('POST /mcp content negotiation and limits', () => {
     }
   });
 
+  it('answers deeply nested JSON with 400/-32600, not 500', async () => {
+    const deep = `${'['.repeat(50_000)}${']'.repeat(50_000)}`;
+    const big = await startTestServer();
+    try {
+      const body = `{"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"echo","arguments":{"text":"x","extra":${deep}},"_meta":${JSON.stringify((modernBody('x').params as { _meta: unknown })._meta)}}}`;
+      const m = await request(big.origin).post('/mcp').set(modernHeaders('tools/call', 'echo')).send(body);
+      expect(m.status).toBe(400);
+      expect(m.body).toMatchObject({ id: 3, error: { code: -32600, message: expect.stringMatching(/nests deeper/) } });
+      const l = await request(big.origin).post('/mcp').set(legacyHeaders()).send(`{"jsonrpc":"2.0","id":4,"method":"tools/call","params":{"name":"echo","arguments":${deep}}}`);
+      expect(l.status).toBe(400);
+      expect(l.body.error.code).toBe(-32600);
+    } finally { await big.close(); }
+  });
+
   it('answers batches only for 2025-03-26, and rejects an empty batch', async () => {
     const batch = [
       { jsonrpc: '2.0', id: 1, method: 'ping' },
@@ -159,6 +173,11 @@ describe('modern header validation', () => {
     expect(r.status).toBe(400);
     expect(r.body).toMatchObject({ id: 9, error: { code: -32022, data: { requested: '2024-01-01', supported: expect.arrayContaining(['2026-07-28', '2025-03-26']) } } });
     assertSchema('UnsupportedProtocolVersionError', r.body);
+    // An unusable id is not echoed back (found by the HTTP property test).
+    for (const id of [1.5, 'i'.repeat(300), { x: 1 }]) {
+      const odd = await post({ ...modernBody('tools/list'), id }, { ...modernHeaders('tools/list'), 'mcp-protocol-version': '2024-01-01' });
+      expect(odd.body).toMatchObject({ id: null, error: { code: -32022 } });
+    }
   });
 
   it('answers an unknown method with 404/-32601', async () => {
