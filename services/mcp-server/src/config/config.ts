@@ -72,7 +72,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     const lines = parsed.error.issues.map((i) => {
       const key = String(i.path[0]);
       const hint = (schema.shape as Record<string, z.ZodType>)[key]?.description;
-      return `  ${key}=${JSON.stringify(env[key] ?? '')}: ${i.message}${hint ? ` (expected ${hint})` : ''}`;
+      // Secrets never reach the message (it is logged): a rejected one may still be real.
+      const shown = /SECRET/.test(key) && env[key] ? '[redacted]' : JSON.stringify(env[key] ?? '');
+      return `  ${key}=${shown}: ${i.message}${hint ? ` (expected ${hint})` : ''}`;
     });
     throw new ConfigError(`Invalid configuration; fix these environment variables (see .env.example):\n${lines.join('\n')}`);
   }
