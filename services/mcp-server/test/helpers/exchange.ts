@@ -27,9 +27,9 @@ export interface FakeExchangeOptions {
 }
 
 /** The default test principal. */
-export const ALICE = Object.freeze({ ...localPrincipal('alice', ['mcp:tools', 'mcp:prompts', 'mcp:resources'], 'test-client'), issuer: 'https://as.example' });
+export const ALICE: Principal = Object.freeze({ ...localPrincipal('alice', ['mcp:tools', 'mcp:prompts', 'mcp:resources'], 'test-client'), issuer: 'https://as.example' });
 /** Another principal. */
-export const BOB = Object.freeze({ ...localPrincipal('bob', ['mcp:tools', 'mcp:prompts', 'mcp:resources'], 'test-client'), issuer: 'https://as.example' });
+export const BOB: Principal = Object.freeze({ ...localPrincipal('bob', ['mcp:tools', 'mcp:prompts', 'mcp:resources'], 'test-client'), issuer: 'https://as.example' });
 
 /** Build a fresh exchange. */
 export function fakeExchange(opts: FakeExchangeOptions = {}): FakeExchange {
