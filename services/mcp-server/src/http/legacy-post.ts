@@ -43,6 +43,7 @@ export async function serveLegacy(deps: Deps, req: IncomingMessage, res: ServerR
 
   const requests = classified.filter((c): c is Extract<Classified, { kind: 'request' }> => c.kind === 'request');
   for (const c of classified) {
+    if (c.kind === 'notification' && c.message.method === 'notifications/cancelled') deps.inFlight?.cancel(owner, session.id, (c.message.params as { requestId?: unknown } | undefined)?.requestId);
     if (c.kind === 'notification') deps.engine.notification(c.message, { era: 'legacy', protocolVersion: version, principal, headers: {}, signal: new AbortController().signal, session, notify() {} });
     else if (c.kind === 'response') deps.pending.settle(owner, c.message);
   }

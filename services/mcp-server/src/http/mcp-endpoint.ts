@@ -17,7 +17,7 @@ import { resolveEndpointOptions, RefusedError, type McpEndpointOptions } from '.
 import { SessionStore } from './session-store.js';
 import { PendingRequests } from './pending-requests.js';
 import { serveLegacy } from './legacy-post.js';
-import { serveOne, safeHeaders } from './serve.js';
+import { InFlightRequests, serveOne, safeHeaders } from './serve.js';
 import { openSessionStream } from './session-stream.js';
 
 /** The endpoint's request handlers. */
@@ -35,7 +35,7 @@ export function createMcpEndpoint(options: McpEndpointOptions): McpEndpoint {
   const o = resolveEndpointOptions(options);
   const store = o.sessions === 'sessions' ? new SessionStore({ idleTimeoutMs: o.sessionIdleMs }) : undefined;
   const pending = new PendingRequests();
-  const deps = { engine: o.engine, store, pending, insufficientScope: o.insufficientScope };
+  const deps = { engine: o.engine, store, pending, inFlight: new InFlightRequests(), insufficientScope: o.insufficientScope };
 
   async function principalOf(req: IncomingMessage, res: ServerResponse): Promise<Principal | undefined> {
     try {

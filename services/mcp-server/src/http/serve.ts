@@ -6,7 +6,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Engine } from '../mcp/engine.js';
 import type { Exchange, LegacySession } from '../mcp/exchange.js';
 import { principalKey, type Principal } from '../mcp/principal.js';
-import type { Era, JsonObject, JsonRpcRequest } from '../mcp/protocol.js';
+import type { Era, JsonObject, JsonRpcRequest, RequestId } from '../mcp/protocol.js';
 import type { HttpRefusal } from './endpoint-options.js';
 import type { PendingRequests } from './pending-requests.js';
 import { ResponseChannel, sendJson } from './response-channel.js';
@@ -17,6 +17,8 @@ export interface Deps {
   engine: Engine;
   store: SessionStore | undefined;
   pending: PendingRequests;
+  /** Legacy requests in flight, so a `notifications/cancelled` POST can abort them. */
+  inFlight?: InFlightRequests;
   insufficientScope?: (required: readonly string[], req: IncomingMessage, principal: Principal) => HttpRefusal;
 }
 
@@ -39,6 +41,28 @@ export function safeHeaders(req: IncomingMessage): Readonly<Record<string, strin
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(req.headers)) if (!HIDDEN.has(k) && v !== undefined) out[k] = Array.isArray(v) ? v.join(', ') : v;
   return Object.freeze(out);
+}
+
+/**
+ * 2025 revisions (basic/utilities/cancellation): a client cancels with a
+ * `notifications/cancelled` POST naming the request id. Ids are only unique per client, so
+ * entries are keyed by principal and session; a principal can only cancel its own requests.
+ */
+export class InFlightRequests {
+  private readonly map = new Map<string, AbortController>();
+  private static key(owner: string, sessionId: string | undefined, id: unknown): string {
+    return JSON.stringify([owner, sessionId ?? '', id]);
+  }
+  /** Track a request; returns the function that forgets it. */
+  add(owner: string, sessionId: string | undefined, id: RequestId, abort: AbortController): () => void {
+    const k = InFlightRequests.key(owner, sessionId, id);
+    this.map.set(k, abort);
+    return () => { if (this.map.get(k) === abort) this.map.delete(k); };
+  }
+  /** Abort the named request if it is in flight; unknown ids are ignored. */
+  cancel(owner: string, sessionId: string | undefined, id: unknown): void {
+    this.map.get(InFlightRequests.key(owner, sessionId, id))?.abort();
+  }
 }
 
 /** Serve a request; resolves when the reply is written (or the client went away). */
@@ -64,7 +88,8 @@ export async function serveOne(deps: Deps, req: IncomingMessage, res: ServerResp
         }
       : undefined,
   };
-  const reply = await deps.engine.dispatch(spec.request, ex);
+  const forget = spec.era === 'legacy' ? deps.inFlight?.add(owner, spec.session?.id, spec.request.id, abort) : undefined;
+  const reply = await deps.engine.dispatch(spec.request, ex).finally(() => forget?.());
   if (reply.status === 403 && deps.insufficientScope && !channel.closed) {
     const required = (JSON.parse(reply.body) as { error?: { data?: { requiredScopes?: string[] } } }).error?.data?.requiredScopes;
     if (required) {
