@@ -50,6 +50,32 @@ export const slowCount = defineTool({
   },
 });
 
+/** What the `wait_for_cancel` tool observed. */
+export const cancelProbe = { started: 0, aborted: 0 };
+
+/** A tool that runs until its request is cancelled (or 10 s pass). */
+export const waitForCancel = defineTool({
+  name: 'wait_for_cancel',
+  description: 'Blocks until the request is cancelled',
+  handler: (_input, ctx) => new Promise<string>((resolve) => {
+    cancelProbe.started++;
+    const timer = setTimeout(() => resolve('not cancelled'), 10_000);
+    ctx.signal.addEventListener('abort', () => { cancelProbe.aborted++; clearTimeout(timer); resolve('cancelled'); }, { once: true });
+  }),
+});
+
+/** A tool that asks two questions in two MRTR rounds (two elicitations in sequence). */
+export const twoQuestions = defineTool({
+  name: 'two_questions',
+  description: 'Asks for a name, then a colour',
+  handler: async (_input, ctx) => {
+    const schema = { type: 'object', properties: { value: { type: 'string' } }, required: ['value'] };
+    const a = await ctx.input.elicit({ mode: 'form', message: 'Your name?', requestedSchema: schema }, 'name');
+    const b = await ctx.input.elicit({ mode: 'form', message: 'Favourite colour?', requestedSchema: schema }, 'colour');
+    return `${(a.content as { value?: string }).value} likes ${(b.content as { value?: string }).value}`;
+  },
+});
+
 /** A running server. */
 export interface Running {
   url: string;
@@ -62,7 +88,7 @@ export async function startExampleServer(sessions: 'stateless' | 'sessions'): Pr
   const server: McpServer = await createMcpServer({
     serverInfo: { name: 'mcp-resource-server', version: '0.1.0-test' },
     instructions: 'Test instance',
-    tools: [...tools, confirmOrder, slowCount], prompts, resources, templates, lifespan,
+    tools: [...tools, confirmOrder, slowCount, waitForCancel, twoQuestions], prompts, resources, templates, lifespan,
     onAudit: (event) => server.engine.services.state.calledTools.record(event),
   });
   const { app, endpoint } = createApp({

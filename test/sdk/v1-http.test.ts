@@ -8,7 +8,7 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import { ElicitRequestSchema, LoggingMessageNotificationSchema, ToolListChangedNotificationSchema, type Progress } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import { defineTool } from '../../services/mcp-server/src/mcp/define.js';
-import { deferred, EXAMPLE_TOOLS, startExampleServer, until, type Running } from './support.js';
+import { cancelProbe, deferred, EXAMPLE_TOOLS, startExampleServer, until, type Running } from './support.js';
 
 type Mode = 'stateless' | 'sessions';
 
@@ -20,6 +20,8 @@ async function connect(url: string, opts: { sessionId?: string } = {}): Promise<
   const logs: unknown[] = [];
   client.setNotificationHandler(LoggingMessageNotificationSchema, async (n) => { logs.push(n.params.data); });
   client.setRequestHandler(ElicitRequestSchema, async (req) => {
+    if (req.params.message === 'Your name?') return { action: 'accept', content: { value: 'ada' } };
+    if (req.params.message === 'Favourite colour?') return { action: 'accept', content: { value: 'teal' } };
     elicited.push(req.params);
     return { action: 'accept', content: { quantity: 3 } };
   });
@@ -55,7 +57,7 @@ describe.each<Mode>(['stateless', 'sessions'])('v1 SDK client over Streamable HT
 
   it('lists every example tool (all scopes) with schemas the client accepts', async () => {
     const { tools } = await client.listTools();
-    expect(tools.map((t) => t.name)).toEqual([...EXAMPLE_TOOLS, 'confirm_order', 'slow_count'].sort());
+    expect(tools.map((t) => t.name)).toEqual([...EXAMPLE_TOOLS, 'confirm_order', 'slow_count', 'two_questions', 'wait_for_cancel'].sort());
     expect(tools.find((t) => t.name === 'get_weather')?.outputSchema).toMatchObject({ type: 'object' });
   });
 
@@ -126,6 +128,30 @@ describe.each<Mode>(['stateless', 'sessions'])('v1 SDK client over Streamable HT
     const r = await client.callTool({ name: 'slow_count', arguments: { n: 3 } }, undefined, { onprogress: (p) => { seen.push(p); } });
     expect(r.content).toEqual([{ type: 'text', text: 'counted to 3' }]);
     expect(seen).toEqual([1, 2, 3].map((i) => ({ progress: i, total: 3, message: `step ${i} of 3` })));
+  });
+
+  it('cancels a running tool when the client aborts (notifications/cancelled)', async () => {
+    const before = { ...cancelProbe };
+    const ac = new AbortController();
+    const pending = client.callTool({ name: 'wait_for_cancel', arguments: {} }, undefined, { signal: ac.signal });
+    await until(() => cancelProbe.started > before.started, 5000, 'the tool to start');
+    ac.abort('user gave up');
+    await expect(pending).rejects.toThrow();
+    await until(() => cancelProbe.aborted > before.aborted, 5000, 'the server-side handler to see the cancellation');
+    // The connection is still usable.
+    expect((await client.callTool({ name: 'get_time', arguments: {} })).isError).toBeUndefined();
+  });
+
+  it('answers elicitations asked in sequence by one tool', async () => {
+    const r = await client.callTool({ name: 'two_questions', arguments: {} });
+    expect(r.content).toEqual([{ type: 'text', text: 'ada likes teal' }]);
+  });
+
+  it('counts 50 concurrent calls from the client exactly', async () => {
+    await client.callTool({ name: 'admin_reset_stats', arguments: { confirm: true } });
+    await Promise.all(Array.from({ length: 50 }, (_, i) => client.callTool({ name: 'get_weather', arguments: { location: `Town ${i}` } })));
+    const stats = await client.callTool({ name: 'get_called_tools', arguments: {} });
+    expect((stats.structuredContent as { counts: unknown[] }).counts).toEqual([{ name: 'admin_reset_stats', calls: 1 }, { name: 'get_weather', calls: 50 }]);
   });
 
   it('reports protocol errors (unknown tool, bad prompt arguments) as JSON-RPC errors', async () => {
