@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Client, StreamableHTTPClientTransport, type McpSubscription, type VersionNegotiationMode } from '@modelcontextprotocol/client';
 import { z } from 'zod';
 import { defineTool } from '../../services/mcp-server/src/mcp/define.js';
-import { deferred, EXAMPLE_TOOLS, startExampleServer, type Running } from './support.js';
+import { cancelProbe, deferred, EXAMPLE_TOOLS, startExampleServer, until, type Running } from './support.js';
 
 /** Every POST the client makes, as the server received it. */
 interface Sent { headers: Record<string, string>; body: { id?: unknown; method?: string; params?: Record<string, unknown> } }
@@ -29,6 +29,8 @@ async function connectV2(url: string, opts: { mode?: VersionNegotiationMode } = 
   });
   const elicited: unknown[] = [];
   client.setRequestHandler('elicitation/create', async (req) => {
+    if (req.params.message === 'Your name?') return { action: 'accept', content: { value: 'grace' } };
+    if (req.params.message === 'Favourite colour?') return { action: 'accept', content: { value: 'navy' } };
     elicited.push(req.params);
     return { action: 'accept', content: { quantity: 2 } };
   });
@@ -63,7 +65,7 @@ describe('v2 SDK client on 2026-07-28 over Streamable HTTP', () => {
 
   it('lists and calls every example tool with the per-request envelope', async () => {
     const { tools } = await c.client.listTools();
-    expect(tools.map((t) => t.name)).toEqual([...EXAMPLE_TOOLS, 'confirm_order', 'slow_count'].sort());
+    expect(tools.map((t) => t.name)).toEqual([...EXAMPLE_TOOLS, 'confirm_order', 'slow_count', 'two_questions', 'wait_for_cancel'].sort());
 
     const weather = await c.client.callTool({ name: 'get_weather', arguments: { location: 'Paris' } });
     expect(weather.structuredContent).toMatchObject({ location: 'Paris', units: 'celsius' });
@@ -130,6 +132,28 @@ describe('v2 SDK client on 2026-07-28 over Streamable HTTP', () => {
     expect(rounds[0].body.params?.inputResponses).toBeUndefined();
     expect(rounds[1].body.params).toMatchObject({ name: 'confirm_order', inputResponses: { quantity: { action: 'accept', content: { quantity: 2 } } }, requestState: expect.any(String) });
     expect(rounds[1].body.id).not.toEqual(rounds[0].body.id);
+  });
+
+  it('carries earlier answers in requestState across two MRTR rounds', async () => {
+    const before = c.sent.length;
+    const r = await c.client.callTool({ name: 'two_questions', arguments: {} });
+    expect(r.content).toEqual([{ type: 'text', text: 'grace likes navy' }]);
+    const rounds = c.sent.slice(before).filter((s) => s.body.method === 'tools/call');
+    expect(rounds).toHaveLength(3);
+    // The third round answers only the second question; the first answer rides in requestState.
+    expect(Object.keys(rounds[2].body.params?.inputResponses as object)).toEqual(['colour']);
+    expect(rounds[2].body.params?.requestState).not.toEqual(rounds[1].body.params?.requestState);
+  });
+
+  it('cancels by closing the response stream when the caller aborts', async () => {
+    const before = { ...cancelProbe };
+    const ac = new AbortController();
+    const pending = c.client.callTool({ name: 'wait_for_cancel', arguments: {} }, { signal: ac.signal });
+    await until(() => cancelProbe.started > before.started, 5000, 'the tool to start');
+    ac.abort();
+    await expect(pending).rejects.toThrow();
+    await until(() => cancelProbe.aborted > before.aborted, 5000, 'the server-side handler to see the cancellation');
+    expect((await c.client.callTool({ name: 'get_time', arguments: {} })).isError).toBeUndefined();
   });
 
   it('receives progress notifications through onprogress', async () => {
