@@ -20,6 +20,11 @@ export class ResponseChannel {
     return this.res.writableEnded || this.res.destroyed;
   }
 
+  /** Start the SSE stream now, before any message (long-lived GET streams). */
+  open(): void {
+    if (!this.sse && !this.closed) this.startSse();
+  }
+
   /** Send one JSON-RPC message before the final reply (switches to SSE). */
   send(message: unknown): void {
     if (this.closed) return;

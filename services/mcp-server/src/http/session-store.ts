@@ -17,8 +17,7 @@ export class SessionStore {
   private readonly max: number;
   private readonly now: () => number;
   private readonly sweeper: NodeJS.Timeout;
-  /** Called when a session ends, so its streams can be closed. */
-  onEnd: (id: string) => void = () => {};
+  private readonly endListeners = new Map<string, Set<() => void>>();
 
   constructor(opts: SessionStoreOptions = {}) {
     this.idle = opts.idleTimeoutMs ?? 30 * 60_000;
@@ -53,10 +52,20 @@ export class SessionStore {
     return s;
   }
 
+  /** Run `listener` when session `id` ends (its GET streams close then); returns the remover. */
+  onEnd(id: string, listener: () => void): () => void {
+    let set = this.endListeners.get(id);
+    if (!set) { set = new Set(); this.endListeners.set(id, set); }
+    set.add(listener);
+    return () => { set.delete(listener); if (set.size === 0) this.endListeners.delete(id); };
+  }
+
   /** End a session. */
   delete(id: string): boolean {
     const had = this.sessions.delete(id);
-    if (had) this.onEnd(id);
+    const listeners = this.endListeners.get(id);
+    this.endListeners.delete(id);
+    if (listeners) for (const l of listeners) l();
     return had;
   }
 

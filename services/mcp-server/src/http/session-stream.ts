@@ -25,8 +25,8 @@ export function openSessionStream(deps: Deps, store: SessionStore, req: Incoming
     },
     () => res.end(),
   );
-  const previous = store.onEnd;
-  store.onEnd = (ended) => { if (ended === id) res.end(); previous(ended); };
-  channel.send({ jsonrpc: '2.0', method: 'notifications/message', params: { level: 'debug', data: 'stream open' } });
-  res.once('close', remove);
+  const stopListening = store.onEnd(id, () => res.end());
+  res.once('close', () => { remove(); stopListening(); });
+  // Flush headers now so the client sees the stream open before any notification arrives.
+  channel.open();
 }

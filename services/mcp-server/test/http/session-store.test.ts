@@ -30,8 +30,8 @@ describe('SessionStore', () => {
     let now = 1_000_000;
     const ended: string[] = [];
     store = new SessionStore({ idleTimeoutMs: 1000, now: () => now });
-    store.onEnd = (id) => ended.push(id);
     const s = store.create('alice');
+    store.onEnd(s.id!, () => ended.push(s.id!));
     now += 900;
     expect(store.get(s.id!, 'alice')).toBe(s);
     now += 900;
@@ -42,11 +42,11 @@ describe('SessionStore', () => {
     expect(store.size).toBe(0);
   });
 
-  it('deletes: the id is gone afterwards and onEnd fires once', () => {
+  it('deletes: the id is gone afterwards and end listeners fire once', () => {
     store = new SessionStore();
     const ended: string[] = [];
-    store.onEnd = (id) => ended.push(id);
     const s = store.create('alice');
+    store.onEnd(s.id!, () => ended.push(s.id!));
     expect(store.delete(s.id!)).toBe(true);
     expect(store.delete(s.id!)).toBe(false);
     expect(store.get(s.id!, 'alice')).toBeUndefined();
@@ -66,11 +66,23 @@ describe('SessionStore', () => {
     expect(store.get(c.id!, 'o')).toBe(c);
   });
 
+  it('an end listener can be removed, and listeners for other sessions do not fire', () => {
+    store = new SessionStore();
+    const fired: string[] = [];
+    const a = store.create('o');
+    const b = store.create('o');
+    const stop = store.onEnd(a.id!, () => fired.push('a1'));
+    store.onEnd(a.id!, () => fired.push('a2'));
+    store.onEnd(b.id!, () => fired.push('b'));
+    stop();
+    store.delete(a.id!);
+    expect(fired).toEqual(['a2']);
+  });
+
   it('close() ends every session', () => {
     store = new SessionStore();
     const ended: string[] = [];
-    store.onEnd = (id) => ended.push(id);
-    store.create('a'); store.create('b');
+    for (const o of ['a', 'b']) { const s = store.create(o); store.onEnd(s.id!, () => ended.push(s.id!)); }
     store.close();
     expect(ended).toHaveLength(2);
     expect(store.size).toBe(0);
