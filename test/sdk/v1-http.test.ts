@@ -5,20 +5,18 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { ElicitRequestSchema, LoggingMessageNotificationSchema, ToolListChangedNotificationSchema, type Progress } from '@modelcontextprotocol/sdk/types.js';
+import { ElicitRequestSchema, ToolListChangedNotificationSchema, type Progress } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import { defineTool } from '../../services/mcp-server/src/mcp/define.js';
 import { cancelProbe, deferred, EXAMPLE_TOOLS, startExampleServer, until, type Running } from './support.js';
 
 type Mode = 'stateless' | 'sessions';
 
-interface Connected { client: Client; transport: StreamableHTTPClientTransport; elicited: unknown[]; logs: unknown[] }
+interface Connected { client: Client; transport: StreamableHTTPClientTransport; elicited: unknown[] }
 
 async function connect(url: string, opts: { sessionId?: string } = {}): Promise<Connected> {
   const client = new Client({ name: 'v1-test-client', version: '1.0.0' }, { capabilities: { elicitation: { form: {} } } });
   const elicited: unknown[] = [];
-  const logs: unknown[] = [];
-  client.setNotificationHandler(LoggingMessageNotificationSchema, async (n) => { logs.push(n.params.data); });
   client.setRequestHandler(ElicitRequestSchema, async (req) => {
     if (req.params.message === 'Your name?') return { action: 'accept', content: { value: 'ada' } };
     if (req.params.message === 'Favourite colour?') return { action: 'accept', content: { value: 'teal' } };
@@ -27,7 +25,7 @@ async function connect(url: string, opts: { sessionId?: string } = {}): Promise<
   });
   const transport = new StreamableHTTPClientTransport(new URL(url), opts.sessionId ? { sessionId: opts.sessionId } : undefined);
   await client.connect(transport);
-  return { client, transport, elicited, logs };
+  return { client, transport, elicited };
 }
 
 describe.each<Mode>(['stateless', 'sessions'])('v1 SDK client over Streamable HTTP (%s)', (mode) => {
@@ -35,11 +33,10 @@ describe.each<Mode>(['stateless', 'sessions'])('v1 SDK client over Streamable HT
   let client: Client;
   let transport: StreamableHTTPClientTransport;
   let elicited: unknown[];
-  let logs: unknown[];
 
   beforeAll(async () => {
     srv = await startExampleServer(mode);
-    ({ client, transport, elicited, logs } = await connect(srv.url));
+    ({ client, transport, elicited } = await connect(srv.url));
   });
   afterAll(async () => {
     await client?.close();
@@ -163,8 +160,8 @@ describe.each<Mode>(['stateless', 'sessions'])('v1 SDK client over Streamable HT
     it('delivers tools/list_changed on the GET stream when a tool is registered', async () => {
       const changed = deferred<void>();
       client.setNotificationHandler(ToolListChangedNotificationSchema, async () => { changed.resolve(); });
-      // The client opens the GET stream after initialization; the server greets it once open.
-      await until(() => logs.includes('stream open'), 5000, 'the GET stream');
+      // The client opens the GET stream after initialization; wait until the server holds it.
+      await until(() => srv.server.engine.services.hub.size > 0, 5000, 'the GET stream');
       srv.server.registry.tool(defineTool({ name: 'late_tool', description: 'Registered at run time', input: z.object({}), handler: () => 'late' }));
       await changed.promise;
       const { tools } = await client.listTools();
