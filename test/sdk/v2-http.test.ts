@@ -7,7 +7,7 @@
  * handler; list changes arrive on a subscriptions/listen stream.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { Client, StreamableHTTPClientTransport, type McpSubscription, type VersionNegotiationMode } from '@modelcontextprotocol/client';
+import { Client, StreamableHTTPClientTransport, type ElicitResult, type McpSubscription, type VersionNegotiationMode } from '@modelcontextprotocol/client';
 import { z } from 'zod';
 import { defineTool } from '../../services/mcp-server/src/mcp/define.js';
 import { cancelProbe, deferred, EXAMPLE_TOOLS, startExampleServer, until, type Running } from './support.js';
@@ -28,7 +28,7 @@ async function connectV2(url: string, opts: { mode?: VersionNegotiationMode } = 
     versionNegotiation: { mode: opts.mode ?? { pin: '2026-07-28' } },
   });
   const elicited: unknown[] = [];
-  client.setRequestHandler('elicitation/create', async (req) => {
+  client.setRequestHandler('elicitation/create', async (req): Promise<ElicitResult> => {
     if (req.params.message === 'Your name?') return { action: 'accept', content: { value: 'grace' } };
     if (req.params.message === 'Favourite colour?') return { action: 'accept', content: { value: 'navy' } };
     elicited.push(req.params);
