@@ -80,3 +80,8 @@ declare module 'oidc-provider' {
 
   export default Provider;
 }
+
+declare module 'oidc-provider/lib/adapters/memory_adapter.js' {
+  /** Factory for oidc-provider's in-memory adapter (internal module). */
+  export function createMemoryAdapter(clockTolerance?: number): unknown;
+}

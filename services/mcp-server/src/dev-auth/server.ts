@@ -16,6 +16,8 @@ import { loadRealm } from './realm.js';
 import type { RealmUser } from './realm.js';
 import { registerTokenExchange } from './token-exchange.js';
 import { banner } from './banner.js';
+import { registrationCors } from './registration-cors.js';
+import { unauthorizedClientError } from './grant-error.js';
 
 /** An extra or replacement demo user. */
 export interface DevAuthUser {
@@ -58,6 +60,18 @@ export interface DevAuthServer {
   close(): Promise<void>;
 }
 
+// oidc-provider's own in-memory adapter, passed explicitly so it does not print its "you MUST
+// change it" warning on every start (in-memory is the point here). Deep import: if a future
+// version moves it, we fall back to the default (same adapter, plus the warning).
+async function memoryAdapter(): Promise<{ adapter?: unknown }> {
+  try {
+    const mod = (await import('oidc-provider/lib/adapters/memory_adapter.js')) as { createMemoryAdapter?: () => unknown };
+    return mod.createMemoryAdapter ? { adapter: mod.createMemoryAdapter() } : {};
+  } catch {
+    return {};
+  }
+}
+
 /** Starts the development authorization server; refuses non-loopback binds. */
 export async function createDevAuthServer(opts: DevAuthServerOptions): Promise<DevAuthServer> {
   const host = opts.host ?? '127.0.0.1';
@@ -96,9 +110,10 @@ export async function createDevAuthServer(opts: DevAuthServerOptions): Promise<D
     const { privateKey } = await generateKeyPair('RS256', { extractable: true });
     const jwk = { ...(await exportJWK(privateKey)), alg: 'RS256', use: 'sig' };
     const signingJwk = { ...jwk, kid: await calculateJwkThumbprint(jwk) };
-    const provider = new Provider(issuer, buildProviderConfig({
-      realm, users, resource, signingJwk, cookieKey: randomSecret(), extraClients: opts.clients ?? [],
-    }));
+    const provider = new Provider(issuer, {
+      ...buildProviderConfig({ realm, users, resource, signingJwk, cookieKey: randomSecret(), extraClients: opts.clients ?? [] }),
+      ...(await memoryAdapter()),
+    });
     const tokens = await createOwnTokens(issuer, signingJwk);
     registerTokenExchange(provider, {
       tokens, resource, ttlSeconds: realm.ttl.accessToken,
@@ -114,11 +129,13 @@ export async function createDevAuthServer(opts: DevAuthServerOptions): Promise<D
       await next();
     });
     provider.use(jwtIntrospection(tokens));
+    provider.use(unauthorizedClientError());
     provider.on('server_error', (_ctx, err) => log(`dev-auth: server error: ${(err as Error)?.stack ?? String(err)}`));
 
     const known = new Set([...realm.clients.map((c) => c.clientId), ...(opts.clients ?? []).map((c) => String(c.client_id))]);
     const app = express();
     app.disable('x-powered-by');
+    app.use(registrationCors('/reg'));
     app.use('/interaction', createInteractionRouter({
       provider, users, resource, mcpScopes: realm.mcpScopes, autoConsent: (id) => known.has(id),
     }));
