@@ -85,8 +85,11 @@ export function definePrompt<A extends AnyObjectSchema = AnyObjectSchema>(def: P
   return def;
 }
 
-/** What a resource reader returns: contents, or a plain string / bytes for the resource's own URI. */
-export type ReadResult = ResourceContents[] | string | Uint8Array;
+/**
+ * What a resource reader returns: contents, or a plain string / bytes for the resource's own
+ * URI; `undefined` when a template matched but no such resource exists (answered as not found).
+ */
+export type ReadResult = ResourceContents[] | string | Uint8Array | undefined;
 
 /** A fixed resource. */
 export interface ResourceDefinition extends Common {

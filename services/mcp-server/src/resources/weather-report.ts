@@ -13,7 +13,9 @@ export default defineResourceTemplate({
   scopes: ['mcp:resources'],
   complete: { location: (value) => KNOWN.filter((k) => k.toLowerCase().startsWith(value.toLowerCase())) },
   read: (uri, vars) => {
-    const location = String(vars.location);
+    const location = String(vars.location ?? '').trim();
+    // RFC 6570 lets {location} match an empty string; there is no report for "nowhere".
+    if (location.length === 0 || location.length > 100) return undefined;
     const w = weatherFor(location);
     return [{ uri, mimeType: 'text/plain', text: `${location}: ${w.celsius} °C, ${w.condition}, humidity ${w.humidity} %` }];
   },

@@ -41,6 +41,13 @@ describe('weather://{location}', () => {
     }
   });
 
+  it('answers "not found" for an empty or blank location instead of inventing a report', async () => {
+    for (const uri of ['weather://', 'weather://%20%20']) {
+      const r = await ex.call('resources/read', { uri });
+      expect(r.error).toMatchObject({ code: -32602, data: { uri } });
+    }
+  });
+
   it('needs mcp:resources', async () => {
     const r = await ex.call('resources/read', { uri: 'weather://Paris' }, { principal: principal(['mcp:tools']) });
     expect(r.error).toMatchObject({ code: -32010, data: { requiredScopes: ['mcp:resources'] } });

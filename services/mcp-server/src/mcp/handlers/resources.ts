@@ -53,12 +53,14 @@ export async function readResource(call: Call): Promise<JsonObject> {
   if (!allows(scopes, ex.principal.scopes)) throw new InsufficientScopeError(scopes);
   const reader = read;
   return withClientInput(call, uri, async (ctx) => {
-    const contents = normalize(uri, mimeType, await reader(ctx));
+    const out = await reader(ctx);
+    if (out === undefined) throw resourceNotFound(uri, ex.era);
+    const contents = normalize(uri, mimeType, out);
     return withCacheHints(call, { contents }, params.requestState === undefined ? services.options.readTtlMs : 0, 'private');
   });
 }
 
-function normalize(uri: string, mimeType: string | undefined, out: ReadResult): JsonObject[] {
+function normalize(uri: string, mimeType: string | undefined, out: Exclude<ReadResult, undefined>): JsonObject[] {
   if (typeof out === 'string') return [{ uri, mimeType: mimeType ?? 'text/plain', text: out }];
   if (out instanceof Uint8Array) return [{ uri, mimeType: mimeType ?? 'application/octet-stream', blob: Buffer.from(out).toString('base64') }];
   return out as unknown as JsonObject[];
