@@ -44,6 +44,14 @@ export class ResponseChannel {
     this.res.end(reply.body);
   }
 
+  /** End without a reply (the request was cancelled): close the stream, or 204 if none opened. */
+  abandon(): void {
+    this.stopKeepalive();
+    if (this.closed) return;
+    if (this.sse) this.res.end();
+    else this.res.writeHead(204, this.extraHeaders).end();
+  }
+
   private startSse(): void {
     this.sse = true;
     this.res.writeHead(200, {

@@ -97,6 +97,9 @@ export async function serveOne(deps: Deps, req: IncomingMessage, res: ServerResp
       if (!res.headersSent) return sendJson(res, r.status, r.body, r.headers);
     }
   }
+  // 2025 cancellation §Behavior: no response for a request the client cancelled; the HTTP
+  // exchange still has to end, so the stream closes empty (or 204 before it ever opened).
+  if (abort.signal.aborted) return channel.abandon();
   channel.finish(reply);
 }
 

@@ -95,4 +95,21 @@ describe('2025 sessions over HTTP', () => {
     const all = await st.until((m) => m.some((x) => (x as { id?: string }).id === 'call-1'));
     expect(all.find((x) => (x as { id?: string }).id === 'call-1')).toEqual({ jsonrpc: '2.0', id: 'call-1', result: { content: [{ type: 'text', text: 'Dee likes green' }] } });
   });
+
+  it('stops a cancelled request and sends no response for it (2025 cancellation)', async () => {
+    const id = await initialize();
+    const st = openStream(s.url, { headers: legacyHeaders('2025-11-25', id), body: JSON.stringify({ jsonrpc: '2.0', id: 'slow-1', method: 'tools/call', params: { name: 'wait', arguments: {}, _meta: { progressToken: 'p' } } }) });
+    await s.probe.started;
+    // Someone else cannot cancel it: the notification is accepted but names no request of theirs.
+    const other = await initialize('mallory');
+    await post({ jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: 'slow-1' } }, { ...legacyHeaders('2025-11-25', other), [PRINCIPAL_HEADER]: 'mallory' });
+    expect(s.probe.aborted).toBe(false);
+    const cancel = await post({ jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: 'slow-1', reason: 'user' } }, legacyHeaders('2025-11-25', id));
+    expect(cancel.status).toBe(202);
+    await s.probe.abortSeen;
+    await st.ended;
+    // Nothing had streamed yet, so the exchange ends as 204 with no JSON-RPC response in it.
+    expect((await st.response).statusCode).toBe(204);
+    expect(st.text()).toBe('');
+  });
 });
