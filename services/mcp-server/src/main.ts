@@ -6,6 +6,7 @@
 import { lifespan, prompts, resources, templates, tools } from './catalog.js';
 import { authFromConfig, type AuthSetup } from './bootstrap/auth-from-config.js';
 import { startHttp } from './bootstrap/start-http.js';
+import { startDevAuth, type DevAuth } from './bootstrap/dev-auth.js';
 import { loadConfig, ConfigError, type Config } from './config/config.js';
 import { createLogger, type Logger } from './logging/logger.js';
 import { localPrincipal } from './mcp/principal.js';
@@ -49,18 +50,25 @@ async function main(argv: string[]): Promise<void> {
   }
 
   const resource = config.MCP_RESOURCE_URI ?? `http://localhost:${config.PORT}${config.MCP_PATH}`;
+  const declared = server.registry.declaredScopes();
+  let devAuth: DevAuth | undefined;
   if (config.MCP_AUTH_ISSUERS) {
-    auth = authFromConfig(config, resource, config.MCP_AUTH_ISSUERS, server.registry.declaredScopes(), logger);
+    auth = authFromConfig(config, { resource, issuers: config.MCP_AUTH_ISSUERS, declaredScopes: declared }, logger);
+  } else if (config.MCP_DEV_AUTH) {
+    devAuth = await startDevAuth(config, resource, declared, logger);
+    auth = authFromConfig(config, devAuth.source, logger);
+  }
+  if (auth) {
     const status = await Promise.race([auth.verifier.warmUp(), new Promise((r) => setTimeout(r, 3000, undefined))]);
-    if (!status) logger.warn('authorization server not reachable yet; will retry on first request', { issuers: config.MCP_AUTH_ISSUERS });
+    if (!status) logger.warn('authorization server not reachable yet; will retry on first request', { issuers: auth.metadata.authorization_servers });
   }
   const http = await startHttp(config, server, auth, logger);
-  logger.info('MCP server listening', { url: http.url, resource, sessions: config.MCP_SESSIONS, issuers: config.MCP_AUTH_ISSUERS ?? [] });
+  logger.info('MCP server listening', { url: http.url, resource, sessions: config.MCP_SESSIONS, issuers: auth?.metadata.authorization_servers ?? [] });
 
   const shutdown = (signal: string) => {
     logger.info('shutting down', { signal });
     setTimeout(() => process.exit(1), 10_000).unref();
-    void http.close().then(() => server.close()).then(() => process.exit(0));
+    void http.close().then(() => server.close()).then(() => devAuth?.close()).then(() => process.exit(0));
   };
   process.once('SIGTERM', () => shutdown('SIGTERM'));
   process.once('SIGINT', () => shutdown('SIGINT'));

@@ -20,12 +20,25 @@ export interface AuthSetup {
   exchangeToken?: TokenExchangeFn;
 }
 
-/** Create the auth setup for `issuers`; `declaredScopes` feed `scopes_supported` by default. */
-export function authFromConfig(config: Config, resource: string, issuers: readonly string[], declaredScopes: readonly string[], logger: Logger): AuthSetup {
+/** Where tokens come from: the configured issuers, or the development authorization server. */
+export interface AuthSource {
+  resource: string;
+  issuers: readonly string[];
+  /** Scopes tools, prompts and resources declare (default `scopes_supported`). */
+  declaredScopes: readonly string[];
+  /** The server's own client at the AS, overriding the configured one (development AS). */
+  serverClient?: { id: string; secret: string };
+}
+
+/** Create the auth setup for the given source. */
+export function authFromConfig(config: Config, source: AuthSource, logger: Logger): AuthSetup {
+  const { resource, issuers, declaredScopes } = source;
   const insecure = config.MCP_ALLOW_INSECURE_HTTP;
   const audiences = config.MCP_AUDIENCES ?? [resource];
-  const introspectionClient = config.MCP_INTROSPECTION_CLIENT_ID && config.MCP_INTROSPECTION_CLIENT_SECRET
-    ? { clientId: config.MCP_INTROSPECTION_CLIENT_ID, clientAuth: { method: config.MCP_INTROSPECTION_AUTH_METHOD, clientSecret: config.MCP_INTROSPECTION_CLIENT_SECRET } as const }
+  const clientId = source.serverClient?.id ?? config.MCP_INTROSPECTION_CLIENT_ID;
+  const clientSecret = source.serverClient?.secret ?? config.MCP_INTROSPECTION_CLIENT_SECRET;
+  const introspectionClient = clientId && clientSecret
+    ? { clientId, clientAuth: { method: config.MCP_INTROSPECTION_AUTH_METHOD, clientSecret } as const }
     : undefined;
   const verifier = createTokenVerifier({
     mode: config.MCP_TOKEN_MODE,
@@ -50,11 +63,12 @@ export function authFromConfig(config: Config, resource: string, issuers: readon
   const bearer = createBearerAuth({
     verifier,
     resourceMetadataUrl: protectedResourceMetadataUrl(resource),
-    defaultScopes: scopesSupported,
+    // RFC 6750 §3: the 401 asks for the everyday scopes; privileged ones come by step-up (403).
+    defaultScopes: config.MCP_CHALLENGE_SCOPES.filter((sc) => scopesSupported.includes(sc)),
     logger,
   });
   const exchangeClientId = config.MCP_TOKEN_EXCHANGE_CLIENT_ID ?? introspectionClient?.clientId;
-  const exchangeSecret = config.MCP_TOKEN_EXCHANGE_CLIENT_SECRET ?? config.MCP_INTROSPECTION_CLIENT_SECRET;
+  const exchangeSecret = config.MCP_TOKEN_EXCHANGE_CLIENT_SECRET ?? clientSecret;
   let exchangeToken: TokenExchangeFn | undefined;
   if (exchangeClientId && exchangeSecret) {
     const exchanger = createTokenExchanger({ issuer: issuers[0], clientId: exchangeClientId, clientAuth: { method: 'client_secret_basic', clientSecret: exchangeSecret }, allowInsecureHttp: insecure });

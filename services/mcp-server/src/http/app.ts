@@ -61,7 +61,8 @@ export function createApp(options: AppOptions): { app: Express; endpoint: McpEnd
   app.set('trust proxy', trustProxy);
   app.use((req, res, next) => { trackRequest(req, res, logger); if (!wellKnown?.(req, res)) next(); });
   app.use(helmet({
-    contentSecurityPolicy: { directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } },
+    // JSON and SSE only: nothing may load, frame or be framed.
+    contentSecurityPolicy: { useDefaults: false, directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } },
     strictTransportSecurity: { maxAge: 31_536_000, includeSubDomains: true },
     frameguard: { action: 'deny' },
   }));

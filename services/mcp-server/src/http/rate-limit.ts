@@ -43,8 +43,9 @@ export function createRateLimiters(opts: RateLimitOptions = {}): { failedAuth: R
     limit: failedAuthLimit,
     identifier: 'failed-auth',
     skipSuccessfulRequests: true,
-    // Only 401s count: a 403 step-up is an authenticated caller asking for more.
-    requestWasSuccessful: (_req: Request, res: Response) => res.statusCode !== 401,
+    // Only rejected credentials count: a 401 without any (every client's first, discovery
+    // request) is not a guess, and a 403 step-up is an authenticated caller asking for more.
+    requestWasSuccessful: (req: Request, res: Response) => res.statusCode !== 401 || req.headers.authorization === undefined,
     keyGenerator: (req: Request) => ipKeyGenerator(req.ip ?? ''),
     message: message('failed authentication attempts'),
     ...(opts.failedAuthStore ? { store: opts.failedAuthStore } : {}),
