@@ -40,15 +40,21 @@ export function authFromConfig(config: Config, source: AuthSource, logger: Logge
   const introspectionClient = clientId && clientSecret
     ? { clientId, clientAuth: { method: config.MCP_INTROSPECTION_AUTH_METHOD, clientSecret } as const }
     : undefined;
+  // Endpoint overrides apply to the first issuer: its URL may name a host the server itself
+  // cannot reach (localhost inside a container), while tokens must still carry that issuer.
+  const jwtIssuers = issuers.map((issuer, i) => (i === 0 && config.MCP_AUTH_JWKS_URI ? { issuer, jwksUri: config.MCP_AUTH_JWKS_URI } : issuer));
   const verifier = createTokenVerifier({
     mode: config.MCP_TOKEN_MODE,
     resource,
     audiences,
     maxTokenBytes: config.MCP_MAX_TOKEN_BYTES,
     allowInsecureHttp: insecure,
-    ...(config.MCP_TOKEN_MODE !== 'introspection' ? { jwt: { issuers, clockToleranceSeconds: config.MCP_CLOCK_TOLERANCE_SECONDS } } : {}),
+    ...(config.MCP_TOKEN_MODE !== 'introspection' ? { jwt: { issuers: jwtIssuers, clockToleranceSeconds: config.MCP_CLOCK_TOLERANCE_SECONDS } } : {}),
     ...(config.MCP_TOKEN_MODE !== 'jwt' && introspectionClient
-      ? { introspection: { issuer: issuers[0], ...introspectionClient, clockToleranceSeconds: config.MCP_CLOCK_TOLERANCE_SECONDS } }
+      ? { introspection: {
+          issuer: issuers[0], ...introspectionClient, clockToleranceSeconds: config.MCP_CLOCK_TOLERANCE_SECONDS,
+          ...(config.MCP_INTROSPECTION_ENDPOINT ? { introspectionEndpoint: config.MCP_INTROSPECTION_ENDPOINT } : {}),
+        } }
       : {}),
   });
   const scopesSupported = config.MCP_SCOPES_SUPPORTED ?? declaredScopes;
@@ -71,7 +77,10 @@ export function authFromConfig(config: Config, source: AuthSource, logger: Logge
   const exchangeSecret = config.MCP_TOKEN_EXCHANGE_CLIENT_SECRET ?? clientSecret;
   let exchangeToken: TokenExchangeFn | undefined;
   if (exchangeClientId && exchangeSecret) {
-    const exchanger = createTokenExchanger({ issuer: issuers[0], clientId: exchangeClientId, clientAuth: { method: 'client_secret_basic', clientSecret: exchangeSecret }, allowInsecureHttp: insecure });
+    const exchanger = createTokenExchanger({
+      issuer: issuers[0], clientId: exchangeClientId, clientAuth: { method: 'client_secret_basic', clientSecret: exchangeSecret }, allowInsecureHttp: insecure,
+      ...(config.MCP_TOKEN_ENDPOINT ? { tokenEndpoint: config.MCP_TOKEN_ENDPOINT } : {}),
+    });
     exchangeToken = async (principal, request) => {
       if (!tokenOf(principal)) throw new ToolError('Token exchange needs a caller authenticated with an access token');
       return exchanger.exchange(principal, request);

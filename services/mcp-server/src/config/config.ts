@@ -25,6 +25,9 @@ const schema = z.object({
   // --- OAuth 2.1 resource server (docs/auth.md) ---
   MCP_RESOURCE_URI: z.url({ protocol: /^https?$/ }).optional().describe('the canonical URI clients use for this server, e.g. https://mcp.example.com/mcp (default http://localhost:PORT/mcp)'),
   MCP_AUTH_ISSUERS: list.optional().describe('comma-separated issuer URLs of trusted authorization servers; unset = development mode'),
+  MCP_AUTH_JWKS_URI: z.url().optional().describe('JWKS URL of the first issuer, skipping discovery (when the issuer URL is not reachable from the server, e.g. inside docker compose)'),
+  MCP_INTROSPECTION_ENDPOINT: z.url().optional().describe('introspection endpoint, skipping discovery'),
+  MCP_TOKEN_ENDPOINT: z.url().optional().describe('token endpoint for token exchange, skipping discovery'),
   MCP_AUDIENCES: list.optional().describe('accepted token audiences (default: the resource URI)'),
   MCP_SCOPES_SUPPORTED: list.optional().describe('scopes advertised in the resource metadata (default: every scope a tool, prompt or resource declares)'),
   MCP_CHALLENGE_SCOPES: list.default(['mcp:tools', 'mcp:prompts', 'mcp:resources']).describe('scopes a 401 challenge asks for (privileged ones come by step-up)'),
