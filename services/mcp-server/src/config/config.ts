@@ -9,7 +9,7 @@ const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' |
 
 const schema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
-  HOST: z.string().min(1).default('127.0.0.1').describe('interface to bind, e.g. 127.0.0.1 or 0.0.0.0'),
+  HOST: z.string().regex(/^[A-Za-z0-9.:-]+$/, 'must be an IP address or host name').default('127.0.0.1').describe('interface to bind, e.g. 127.0.0.1 or 0.0.0.0'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000).describe('TCP port, 0 for any free port'),
   MCP_PATH: z.string().regex(/^\/[A-Za-z0-9/_-]*$/, 'must be a path such as /mcp').default('/mcp'),
   MCP_SESSIONS: z.enum(['stateless', 'sessions']).default('stateless').describe('"stateless" or "sessions" (2025 clients with GET streams)'),
@@ -73,7 +73,9 @@ export class ConfigError extends Error {
 
 /** Parse and freeze the configuration from an environment (default: process.env). */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
-  const parsed = checked.safeParse(env);
+  // An empty assignment (`MCP_STATE_SECRET=` in a copied .env) means "not set", not "".
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = checked.safeParse(present);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => {
       const key = String(i.path[0]);

@@ -31,7 +31,7 @@ describe('loadConfig', () => {
 
   const INVALID: [string, string][] = [
     ['NODE_ENV', 'staging'],
-    ['HOST', ''],
+    ['HOST', 'my host'],
     ['PORT', '70000'],
     ['PORT', 'http'],
     ['MCP_PATH', 'mcp'],
@@ -41,7 +41,7 @@ describe('loadConfig', () => {
     ['MCP_PAGE_SIZE', '0'],
     ['MCP_PAGE_SIZE', '1.5'],
     ['MCP_TRUST_PROXY', 'yes'],
-    ['MCP_LOCAL_SUBJECT', ''],
+    ['MCP_TOKEN_MODE', 'opaque'],
     ['LOG_LEVEL', 'verbose'],
   ];
 
@@ -50,6 +50,24 @@ describe('loadConfig', () => {
     expect(e.name).toBe('ConfigError');
     expect(e.message).toMatch(/^Invalid configuration; fix these environment variables/);
     expect(e.message).toContain(`${key}=${JSON.stringify(value)}`);
+  });
+
+  it('treats empty assignments from a copied .env as unset', () => {
+    const c = loadConfig({ MCP_STATE_SECRET: '', MCP_AUTH_ISSUERS: '', PORT: '', HOST: '', MCP_LOCAL_SUBJECT: '' });
+    expect(c.HOST).toBe('127.0.0.1');
+    expect(c.MCP_LOCAL_SUBJECT).toBe('local-user');
+    expect(c.MCP_STATE_SECRET).toBeUndefined();
+    expect(c.MCP_AUTH_ISSUERS).toBeUndefined();
+    expect(c.PORT).toBe(3000);
+  });
+
+  it('loads .env.example as a user would copy it', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const text = await readFile(new URL('../../../../.env.example', import.meta.url), 'utf8');
+    const env = Object.fromEntries(text.split('\n').filter((l) => /^[A-Z_]+=/.test(l)).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
+    const c = loadConfig(env);
+    expect(c.MCP_RESOURCE_URI).toBe('http://localhost:3000/mcp');
+    expect(c.MCP_DEV_AUTH).toBe(true);
   });
 
   it('lists every invalid variable at once, with hints', () => {
