@@ -49,10 +49,14 @@ export function authFromConfig(config: Config, source: AuthSource, logger: Logge
     audiences,
     maxTokenBytes: config.MCP_MAX_TOKEN_BYTES,
     allowInsecureHttp: insecure,
-    ...(config.MCP_TOKEN_MODE !== 'introspection' ? { jwt: { issuers: jwtIssuers, clockToleranceSeconds: config.MCP_CLOCK_TOLERANCE_SECONDS } } : {}),
+    ...(config.MCP_TOKEN_MODE !== 'introspection' ? { jwt: {
+          issuers: jwtIssuers, clockToleranceSeconds: config.MCP_CLOCK_TOLERANCE_SECONDS,
+          jwksCooldownMs: config.MCP_JWKS_COOLDOWN_MS, jwksMaxAgeMs: config.MCP_JWKS_MAX_AGE_MS,
+        } } : {}),
     ...(config.MCP_TOKEN_MODE !== 'jwt' && introspectionClient
       ? { introspection: {
           issuer: issuers[0], ...introspectionClient, clockToleranceSeconds: config.MCP_CLOCK_TOLERANCE_SECONDS,
+          positiveTtlMs: config.MCP_INTROSPECTION_CACHE_TTL_MS,
           ...(config.MCP_INTROSPECTION_ENDPOINT ? { introspectionEndpoint: config.MCP_INTROSPECTION_ENDPOINT } : {}),
         } }
       : {}),
