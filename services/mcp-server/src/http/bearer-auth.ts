@@ -37,7 +37,9 @@ export function createBearerAuth(opts: BearerAuthOptions): BearerAuth {
     if (err !== NO_CREDENTIALS) {
       opts.onFailure?.(req, err);
       // The reason is for operators; the token itself never reaches a log line.
-      logger.warn('authentication failed', { code: err.code, reason: err.reason, path: req.url?.split('?')[0] });
+      // originalUrl: under Express the mounted router has already cut the mount path from req.url.
+      const url = (req as IncomingMessage & { originalUrl?: string }).originalUrl ?? req.url;
+      logger.warn('authentication failed', { code: err.code, reason: err.reason, path: url?.split('?')[0] });
     }
     const c = buildChallenge(err, challengeOptions);
     throw new RefusedError({ status: c.status, headers: { ...c.headers }, body: c.body });

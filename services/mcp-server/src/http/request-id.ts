@@ -14,11 +14,13 @@ export function trackRequest(req: IncomingMessage, res: ServerResponse, logger: 
   const id = typeof given === 'string' && SANE.test(given) ? given : randomUUID();
   res.setHeader('x-request-id', id);
   const started = process.hrtime.bigint();
+  // Read now: a mounted Express router rewrites req.url ('/mcp' → '/') before the response ends.
+  const path = (req.url ?? '').split('?')[0];
   res.once('finish', () => {
     logger.info('request', {
       requestId: id,
       method: req.method,
-      path: (req.url ?? '').split('?')[0],
+      path,
       status: res.statusCode,
       durationMs: Number(process.hrtime.bigint() - started) / 1e6,
     });
