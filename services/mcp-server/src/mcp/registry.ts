@@ -28,6 +28,8 @@ export class Registry {
     tool: new Map(), prompt: new Map(), resource: new Map(), template: new Map(),
   };
   private readonly sorted: { [K in Kind]: readonly EntryOf<K>[] } = { tool: [], prompt: [], resource: [], template: [] };
+  /** hasScoped per kind, recomputed on change: every list request asks, so it must not scan. */
+  private readonly scoped: Record<Kind, boolean> = { tool: false, prompt: false, resource: false, template: false };
   private readonly views = new Map<string, readonly Entry[]>();
   private readonly listeners = new Set<ChangeListener>();
   /** Bumped on every change; part of pagination cursors so stale ones are detected. */
@@ -81,7 +83,7 @@ export class Registry {
 
   /** True when any entry of the kind is scope-restricted (lists then vary per caller). */
   hasScoped(kind: Kind): boolean {
-    return this.sorted[kind].some((e) => e.scopes.length > 0);
+    return this.scoped[kind];
   }
 
   /** Every scope any entry declares (for `scopes_supported`). */
@@ -108,6 +110,7 @@ export class Registry {
   private changed(kind: Kind): void {
     const sorted = [...this.maps[kind].values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     (this.sorted as Record<Kind, readonly Entry[]>)[kind] = Object.freeze(sorted);
+    this.scoped[kind] = sorted.some((e) => e.scopes.length > 0);
     this.views.clear();
     this.version++;
     for (const l of this.listeners) l(kind);
