@@ -10,6 +10,7 @@
  *   --connections N   concurrent connections (default 50; smoke 10)
  *   --only REGEX      run only the cases whose id matches (targets then partly n/a)
  *   --profile         also run the warm-JWT case under --cpu-prof and summarise it
+ *   --profile-case ID profile that case instead (e.g. ours-list-500)
  *   --streams N       listen streams (default 1000; smoke 50)
  *   --tsx             run the servers through tsx instead of compiling them first
  */
@@ -233,12 +234,15 @@ if (!ONLY || ONLY.test('listen')) {
 }
 
 let profile: ReturnType<typeof summarise> | undefined;
-if (flag('profile')) {
-  log('  profiling ours-call-jwt-warm under --cpu-prof …');
+const PROFILE_CASE = opt('profile-case') ?? 'ours-call-jwt-warm';
+if (flag('profile') || opt('profile-case')) {
+  log(`  profiling ${PROFILE_CASE} under --cpu-prof …`);
   const dir = `${ROOT}/bench/.profiles`;
   mkdirSync(dir, { recursive: true });
-  const name = `ours-jwt-warm-${Date.now()}.cpuprofile`;
-  await runCase(CASES.find((c) => c.id === 'ours-call-jwt-warm')!, ['--cpu-prof', '--cpu-prof-dir', dir, '--cpu-prof-name', name]);
+  const name = `${PROFILE_CASE}-${Date.now()}.cpuprofile`;
+  const c = CASES.find((x) => x.id === PROFILE_CASE);
+  if (!c) throw new Error(`--profile-case: no case ${PROFILE_CASE}`);
+  await runCase(c, ['--cpu-prof', '--cpu-prof-dir', dir, '--cpu-prof-name', name]);
   if (readdirSync(dir).includes(name)) profile = summarise(`${dir}/${name}`, 25);
   else failures.push('profile: no .cpuprofile was written');
 }
@@ -291,7 +295,7 @@ for (const t of targets) out(`| ${t.name} | ${t.value} | ${SMOKE ? '(smoke)' : t
 out();
 
 if (profile) {
-  out(`### Profile: warm-JWT tools/call (server process, --cpu-prof, busy ${(profile.busy / 1000).toFixed(1)} s)`);
+  out(`### Profile: ${PROFILE_CASE} (server process, --cpu-prof, busy ${(profile.busy / 1000).toFixed(1)} s)`);
   out();
   out('| Area | self % |');
   out('|---|---:|');
