@@ -1,9 +1,8 @@
 /**
  * Keycloak for integration tests: the `mcp` realm from keycloak/realm-mcp.json, started either
  *
- *  - in a container through testcontainers, when a Docker engine is reachable and the optional
- *    `testcontainers` package is installed (it is not a dependency yet: add it as a devDependency
- *    to enable this path; until then the import is guarded and the local path is used), or
+ *  - in a container through testcontainers (a devDependency), when a Docker engine is reachable
+ *    (the import stays dynamic and guarded, so the local path works without the package), or
  *  - from the Maven Central distribution through scripts/keycloak/start.sh (no Docker; needs a
  *    JDK and Maven, see docs/keycloak.md).
  *
@@ -38,6 +37,12 @@ export interface StartKeycloakOptions {
   startTimeoutMs?: number;
   /** Extra environment for Keycloak, e.g. KC_FEATURES or the MCP_DCR_* realm placeholders. */
   env?: Record<string, string>;
+  /**
+   * Passwords and secrets to start with (default: fresh random ones). Pass an earlier
+   * instance's `credentials` (and `port`) to restart "the same" Keycloak after stop(): the
+   * in-memory database is new, so keys, sessions and registered clients are not kept.
+   */
+  credentials?: KeycloakCredentials;
 }
 
 /** Secrets this instance was started with (fresh random values per start). */
@@ -234,7 +239,7 @@ async function readVersion(): Promise<string> {
 // local path: scripts/keycloak/start.sh with a private run directory
 
 async function startLocal(opts: StartKeycloakOptions): Promise<KeycloakInstance> {
-  const creds = freshCredentials();
+  const creds = opts.credentials ?? freshCredentials();
   const resourceUri = opts.resourceUri ?? DEFAULT_RESOURCE_URI;
   const port = opts.port ?? (await freePort());
   let managementPort = opts.managementPort ?? (await freePort());
@@ -351,7 +356,7 @@ async function loadTestcontainers(): Promise<TestcontainersModule | undefined> {
 }
 
 /** True when a Docker engine answers /_ping on DOCKER_HOST (unix or tcp) or the default socket. */
-async function dockerReachable(): Promise<boolean> {
+export async function dockerReachable(): Promise<boolean> {
   const host = process.env.DOCKER_HOST;
   let target: { socketPath: string } | { host: string; port: number };
   if (host?.startsWith('tcp://')) {
@@ -379,7 +384,7 @@ async function startWithTestcontainers(opts: StartKeycloakOptions, required: boo
     if (required) throw new Error('KEYCLOAK_HARNESS_MODE=docker needs the "testcontainers" package (npm i -D testcontainers)');
     return undefined;
   }
-  const creds = freshCredentials();
+  const creds = opts.credentials ?? freshCredentials();
   const resourceUri = opts.resourceUri ?? DEFAULT_RESOURCE_URI;
   const version = await readVersion();
   // A fixed host port, chosen up front, so the pinned hostname (and so the issuer) is known.
