@@ -22,8 +22,10 @@ export function applyDcrPolicy(metadata: Record<string, unknown>, allowedScopes:
   if (refused.length > 0) {
     throw new errors.InvalidClientMetadata(`scope not allowed for registered clients: ${refused.join(' ')}`);
   }
-  // No scope asked: allow all of them, so the client can request whatever the server challenges for.
-  const scopes = requested.length ? requested : allowedScopes;
+  // A registered client may later be challenged for a scope it did not register with (MCP
+  // step-up, 403 insufficient_scope), so it may request every allowed scope; what a user is
+  // actually granted is still limited by that user's roles.
+  const scopes = allowedScopes;
   metadata.scope = scopes.filter((s) => oidcScopes.includes(s)).join(' ') || undefined;
   metadata[MCP_SCOPES_METADATA] = scopes.filter((s) => !oidcScopes.includes(s)).join(' ');
 

@@ -13,6 +13,8 @@ export function trackRequest(req: IncomingMessage, res: ServerResponse, logger: 
   const given = req.headers['x-request-id'];
   const id = typeof given === 'string' && SANE.test(given) ? given : randomUUID();
   res.setHeader('x-request-id', id);
+  // Handlers and the audit log see the same id the client got back.
+  req.headers['x-request-id'] = id;
   const started = process.hrtime.bigint();
   // Read now: a mounted Express router rewrites req.url ('/mcp' → '/') before the response ends.
   const path = (req.url ?? '').split('?')[0];

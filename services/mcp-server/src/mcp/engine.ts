@@ -90,6 +90,11 @@ export function createEngine(opts: EngineOptions): Engine {
     const params = (req.params ?? {}) as JsonObject;
     const named = NAMED_METHODS.get(req.method);
     const name = named ? String(params[named] ?? '') : '';
+    const audit = (outcome: AuditEvent['outcome']) => {
+      if (!AUDITED.has(req.method)) return;
+      const { subject, clientId } = ex.principal;
+      services.audit({ method: req.method, name, subject, clientId, outcome, durationMs: services.now() - started, requestId: ex.headers['x-request-id'] }, ex.principal);
+    };
     try {
       // Order per 2026-07-28 validation: _meta problems (-32602) before unknown methods (-32601).
       const client = clientOf(ex, params);
@@ -101,17 +106,11 @@ export function createEngine(opts: EngineOptions): Engine {
         // 2026-07-28: every result carries resultType; results identify the server in _meta.
         result = { ...result, resultType: result.resultType ?? 'complete', _meta: { ...(result._meta as JsonObject | undefined), ...serverInfoMeta } };
       }
-      if (AUDITED.has(req.method)) {
-        const outcome = result.resultType === 'input_required' ? 'input_required' : result.isError === true ? 'error' : 'ok';
-        services.audit({ method: req.method, name, subject: ex.principal.subject, clientId: ex.principal.clientId, outcome, durationMs: services.now() - started }, ex.principal);
-      }
+      audit(result.resultType === 'input_required' ? 'input_required' : result.isError === true ? 'error' : 'ok');
       return { status: 200, body: serialize(req.id, result) };
     } catch (e) {
       const err = toMcpError(e, logger);
-      if (AUDITED.has(req.method)) {
-        const outcome = err instanceof InsufficientScopeError ? 'denied' : 'error';
-        services.audit({ method: req.method, name, subject: ex.principal.subject, clientId: ex.principal.clientId, outcome, durationMs: services.now() - started }, ex.principal);
-      }
+      audit(err instanceof InsufficientScopeError ? 'denied' : 'error');
       return errorReply(req.id, err, ex.era);
     }
   }

@@ -20,6 +20,8 @@ export interface AuditEvent {
   clientId?: string;
   outcome: 'ok' | 'error' | 'input_required' | 'denied';
   durationMs: number;
+  /** The transport's request id (HTTP `X-Request-Id`), to join audit and access log lines. */
+  requestId?: string;
 }
 
 /** Engine options after defaults. */

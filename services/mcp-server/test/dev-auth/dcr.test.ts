@@ -22,7 +22,8 @@ describe('anonymous Dynamic Client Registration (RFC 7591)', () => {
     expect(typeof r.json.client_id).toBe('string');
     expect(r.json.client_secret).toBeUndefined();
     expect(r.json.grant_types).toEqual(['authorization_code', 'refresh_token']);
-    expect(r.json.mcp_scopes).toBe('mcp:tools mcp:prompts');
+    // Every allowed MCP scope, not just the ones registered with: a later step-up may need any.
+    expect(r.json.mcp_scopes).toBe('mcp:tools mcp:prompts mcp:resources mcp:admin mcp:private');
     expect(r.headers.get('access-control-allow-origin')).toBe('http://localhost:6274');
   });
 
