@@ -87,7 +87,7 @@ suite('MCP server with a real Keycloak', () => {
     await kc?.stop();
   }, 120_000);
 
-  it('uses an mcp-inspector redirect URI the realm declares', () => {
+  it('realm file and server agree: Inspector\'s callback is a redirect URI of mcp-inspector, the 401 asks for realm scopes', () => {
     expect(realmClient(INSPECTOR).redirectUris).toContain(INSPECTOR_REDIRECT);
     expect(challengeScope.split(' ').sort()).toEqual([PROMPTS, RESOURCES, TOOLS].sort());
   });
@@ -163,8 +163,9 @@ suite('MCP server with a real Keycloak', () => {
     expect(seen).toContain('GET /.well-known/oauth-protected-resource/mcp 200');
     expect(seen).toContain(`GET /.well-known/oauth-authorization-server${issuerPath} 200`);
     expect(seen).toContain(`POST ${issuerPath}/clients-registrations/openid-connect 201`);
-    // Discovery before registration, registration before anything else at the AS.
-    expect(seen.indexOf('GET /.well-known/oauth-protected-resource/mcp 200')).toBeLessThan(seen.indexOf(`POST ${issuerPath}/clients-registrations/openid-connect 201`));
+    // In that order: resource metadata, then authorization server metadata, then registration.
+    const order = ['GET /.well-known/oauth-protected-resource/mcp 200', `GET /.well-known/oauth-authorization-server${issuerPath} 200`, `POST ${issuerPath}/clients-registrations/openid-connect 201`].map((r) => seen.indexOf(r));
+    expect([...order].sort((a, b) => a - b)).toEqual(order);
 
     const registered = provider.clientInformation() as { client_id: string; client_name?: string; token_endpoint_auth_method?: string; redirect_uris?: string[]; scope?: string };
     expect(registered.client_id).toBeTruthy();
