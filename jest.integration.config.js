@@ -1,19 +1,13 @@
 // Integration tests against a real Keycloak (test/integration, see docs/keycloak.md):
-// `npm run test:integration`. Same swc ESM transform as jest.config.js; one worker, because
-// every Keycloak start takes most of the CPU for 30-60 s.
+// `npm run test:integration`. The unit config's transform; one worker, because every
+// Keycloak start takes most of the CPU for 30-60 s.
+import base from './jest.config.js';
+
 /** @type {import('jest').Config} */
 export default {
-  testEnvironment: 'node',
+  ...base,
   roots: ['<rootDir>/test/integration'],
-  testMatch: ['**/*.test.ts'],
-  extensionsToTreatAsEsm: ['.ts'],
-  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
-  transform: {
-    '^.+\\.ts$': ['@swc/jest', {
-      jsc: { parser: { syntax: 'typescript' }, target: 'es2022' },
-      module: { type: 'es6' },
-    }],
-  },
+  testPathIgnorePatterns: ['/node_modules/'],
   maxWorkers: 1,
   testTimeout: 120_000,
   slowTestThreshold: 60,

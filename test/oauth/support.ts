@@ -3,6 +3,7 @@
  * server (src/main.ts) as separate processes on loopback, a browser stand-in that signs in
  * on the AS login form, and an OAuthClientProvider for the official SDK clients.
  */
+import { cookieFetch as browser } from '../../services/mcp-server/test/helpers/cookie-jar.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { createInterface } from 'node:readline';
@@ -78,24 +79,6 @@ export async function spawnMcpServer(env: Record<string, string>): Promise<Child
   return child;
 }
 
-/** A fetch that keeps cookies like a browser (no path scoping) and never follows redirects. */
-function browser(): (url: string, init?: RequestInit) => Promise<Response> {
-  const jar = new Map<string, string>();
-  return async (url, init = {}) => {
-    const headers = new Headers(init.headers);
-    headers.set('cookie', [...jar].map(([k, v]) => `${k}=${v}`).join('; '));
-    const res = await fetch(url, { ...init, headers, redirect: 'manual' });
-    for (const c of res.headers.getSetCookie()) {
-      const [pair = '', ...attrs] = c.split(';');
-      const eq = pair.indexOf('=');
-      const name = pair.slice(0, eq).trim();
-      const value = pair.slice(eq + 1);
-      if (value === '' || attrs.some((a) => /^\s*expires=Thu, 01 Jan 1970/i.test(a))) jar.delete(name);
-      else jar.set(name, value);
-    }
-    return res;
-  };
-}
 
 /**
  * What the user does in the browser: open the authorization URL, sign in on the AS form

@@ -5,31 +5,14 @@
  * in Keycloak's login flow (an extra required action, a different page) fails loudly here.
  */
 import { createHash, randomBytes } from 'node:crypto';
+import { cookieFetch } from '../../../services/mcp-server/test/helpers/cookie-jar.js';
 
-/** A fetch that keeps cookies (name only, like one browser profile on one site) and never follows redirects. */
+/** A fetch that keeps cookies (one browser profile) and never follows redirects. */
 export class Browser {
-  private readonly jar = new Map<string, string>();
-
-  async fetch(url: string, init: RequestInit = {}): Promise<Response> {
-    const headers = new Headers(init.headers);
-    if (this.jar.size > 0) headers.set('cookie', [...this.jar].map(([k, v]) => `${k}=${v}`).join('; '));
-    const res = await fetch(url, { ...init, headers, redirect: 'manual' });
-    for (const c of res.headers.getSetCookie()) {
-      const [pair = '', ...attrs] = c.split(';');
-      const eq = pair.indexOf('=');
-      const name = pair.slice(0, eq).trim();
-      const value = pair.slice(eq + 1);
-      const expired = attrs.some((a) => /^\s*max-age=0\s*$/i.test(a) || /^\s*expires=.*1970/i.test(a));
-      if (value === '' || expired) this.jar.delete(name);
-      else this.jar.set(name, value);
-    }
-    return res;
-  }
-
+  private readonly f = cookieFetch();
+  fetch(url: string, init: RequestInit = {}): Promise<Response> { return this.f(url, init); }
   /** Forgets every cookie (a fresh browser profile: no SSO session). */
-  clear(): void {
-    this.jar.clear();
-  }
+  clear(): void { this.f.clear(); }
 }
 
 /** A user of the `mcp` realm and the password Keycloak was started with. */

@@ -3,6 +3,7 @@
  * and walks the authorization code + PKCE flow over plain HTTP (fetch, manual redirects, a
  * tiny cookie jar), the way a browser would.
  */
+import { cookieFetch } from '../helpers/cookie-jar.js';
 import { createHash, randomBytes } from 'node:crypto';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import type { JWTPayload } from 'jose';
@@ -45,23 +46,9 @@ export function pkce() {
   return { verifier, challenge: createHash('sha256').update(verifier).digest('base64url') };
 }
 
-/** A fetch that keeps cookies like a browser (no path scoping) and never follows redirects. */
+/** A fetch that keeps cookies like a browser and never follows redirects. */
 export function browser(): (url: string, init?: RequestInit) => Promise<Response> {
-  const jar = new Map<string, string>();
-  return async (url, init = {}) => {
-    const headers = new Headers(init.headers);
-    headers.set('cookie', [...jar].map(([k, v]) => `${k}=${v}`).join('; '));
-    const res = await fetch(url, { ...init, headers, redirect: 'manual' });
-    for (const c of res.headers.getSetCookie()) {
-      const [pair = '', ...attrs] = c.split(';');
-      const eq = pair.indexOf('=');
-      const name = pair.slice(0, eq).trim();
-      const value = pair.slice(eq + 1);
-      if (value === '' || attrs.some((a) => /^\s*expires=Thu, 01 Jan 1970/i.test(a))) jar.delete(name);
-      else jar.set(name, value);
-    }
-    return res;
-  };
+  return cookieFetch();
 }
 
 /** Options for authorize(). */
