@@ -16,6 +16,6 @@ export default tseslint.config(
   {
     files: ['scripts/**', 'test/**', 'bench/**', '**/*.cjs', 'eslint.config.js', 'jest.config.js'],
     rules: { 'no-console': 'off' },
-    languageOptions: { globals: { process: 'readonly', console: 'readonly' } },
+    languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } },
   },
 );
