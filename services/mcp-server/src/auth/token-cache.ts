@@ -1,11 +1,12 @@
 // A bounded LRU cache keyed by SHA-256 of the token. Storing only the digest means a heap
 // dump or debug log of the cache never reveals a usable bearer token.
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { checkPositiveInt } from './options.js';
 
 /** Returns the base64url SHA-256 digest of a token, the only form in which tokens are keyed. */
 export function hashToken(token: string): string {
-  return createHash('sha256').update(token, 'utf8').digest('base64url');
+  // crypto.hash: one call, no Hash object (the token cache runs this on every request).
+  return hash('sha256', token, 'base64url');
 }
 
 /** Options for createTokenCache. */

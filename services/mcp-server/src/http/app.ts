@@ -7,10 +7,9 @@ import type { IncomingMessage } from 'node:http';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import helmet from 'helmet';
 import { createMcpEndpoint, type McpEndpoint } from './mcp-endpoint.js';
-import { RefusedError, type McpEndpointOptions } from './endpoint-options.js';
+import type { McpEndpointOptions } from './endpoint-options.js';
 import { createOriginGuard, type OriginGuardOptions } from './origin-guard.js';
-import { rpcError, sendJson } from './response-channel.js';
-import { ErrorCodes } from '../mcp/protocol.js';
+import { sendJson } from './response-channel.js';
 import type { Principal } from '../mcp/principal.js';
 import type { ProtectedResourceMetadata } from '../auth/index.js';
 import { protectedResourceMetadataPaths } from '../auth/index.js';
@@ -19,6 +18,7 @@ import { createCors } from './cors.js';
 import { createRateLimiters, type RateLimitOptions } from './rate-limit.js';
 import { trackRequest } from './request-id.js';
 import { createWellKnownHandler } from './well-known.js';
+import { createMcpPipeline } from './mcp-pipeline.js';
 import { silentLogger, type Logger } from '../logging/logger.js';
 
 /** Options for createApp. */
@@ -56,41 +56,34 @@ export function createApp(options: AppOptions): { app: Express; endpoint: McpEnd
   const wellKnown = auth ? createWellKnownHandler(auth.metadata, protectedResourceMetadataPaths(auth.metadata.resource)) : undefined;
   const resolve = auth ? auth.bearer.authenticate : authenticate!;
 
-  const app = express();
-  app.disable('x-powered-by');
-  app.set('trust proxy', trustProxy);
-  app.use((req, res, next) => { trackRequest(req, res, logger); if (!wellKnown?.(req, res)) next(); });
-  app.use(helmet({
+  const securityHeaders = helmet({
     // JSON and SSE only: nothing may load, frame or be framed.
     contentSecurityPolicy: { useDefaults: false, directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } },
     strictTransportSecurity: { maxAge: 31_536_000, includeSubDomains: true },
     frameguard: { action: 'deny' },
-  }));
+  });
+  const pipeline = createMcpPipeline({
+    securityHeaders, guard, cors, authenticate: resolve, principals, endpoint,
+    failedAuthLimiter: limiters?.failedAuth, requestLimiter: limiters?.requests,
+  });
+  const mcpPaths = new Set([path, `${path}/`]);
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', trustProxy);
+  app.use(function front(req, res, next) {
+    trackRequest(req, res, logger);
+    if (wellKnown?.(req, res)) return;
+    const q = req.url.indexOf('?');
+    if (mcpPaths.has(q < 0 ? req.url : req.url.slice(0, q))) return pipeline(req, res, next);
+    next();
+  });
+  app.use(securityHeaders);
   app.get('/healthz', (_req, res) => { res.json({ status: 'ok' }); });
   app.get('/readyz', (_req, res) => {
     const r = ready ? ready() : { ready: true };
     res.status(r.ready ? 200 : 503).json({ status: r.ready ? 'ready' : 'not_ready', ...r.detail });
   });
-
-  const mcp = express.Router();
-  mcp.use((req, res, next) => {
-    // Responses carry tokens' effects and per-user data: never cache them.
-    res.setHeader('cache-control', 'no-store');
-    if (guard(req, res) && !cors(req, res)) next();
-  });
-  if (limiters) mcp.use(limiters.failedAuth);
-  mcp.use((req, res, next) => {
-    Promise.resolve(resolve(req)).then((p) => { principals.set(req, p); res.locals.principal = p; next(); }, (e: unknown) => {
-      if (e instanceof RefusedError) sendJson(res, e.refusal.status, e.refusal.body, e.refusal.headers);
-      else next(e);
-    });
-  });
-  if (limiters) mcp.use(limiters.requests);
-  mcp.post('/', wrap(endpoint.post));
-  mcp.get('/', wrap(endpoint.get));
-  mcp.delete('/', wrap(endpoint.delete));
-  mcp.all('/', (_req, res) => { res.setHeader('allow', 'GET, POST, DELETE'); sendJson(res, 405, rpcError(ErrorCodes.InvalidRequest, 'Method Not Allowed')); });
-  app.use(path, mcp);
 
   app.use((_req, res) => { res.setHeader('cache-control', 'no-store'); res.status(404).json({ error: 'not_found' }); });
   app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
@@ -99,8 +92,4 @@ export function createApp(options: AppOptions): { app: Express; endpoint: McpEnd
     if (!res.headersSent) sendJson(res, 500, { error: 'internal_error' });
   });
   return { app, endpoint };
-}
-
-function wrap(fn: (req: Request, res: Response) => Promise<void>) {
-  return (req: Request, res: Response, next: NextFunction) => { fn(req, res).catch(next); };
 }

@@ -11,6 +11,7 @@ import type { EngineServices } from './services.js';
 import { principalKey } from './principal.js';
 import { LOG_LEVELS, type JsonObject, type LogLevel, type RequestId, META } from './protocol.js';
 import { digest } from './sealed.js';
+import type { Logger } from '../logging/logger.js';
 
 /** Everything a method handler needs. */
 export interface Call {
@@ -33,12 +34,13 @@ export function buildContext(call: Call, input: ClientInput): RequestContext {
   const { ex, services, params } = call;
   const progressToken = metaOf(params).progressToken;
   const threshold = logThreshold(call);
-  const log = services.logger.child({ rpcId: call.id, method: call.method, sub: ex.principal.subject });
+  let log: Logger | undefined;
   return {
     principal: ex.principal,
     headers: ex.headers,
     state: services.state,
-    log,
+    // Created on first use: most handlers never log, and a child logger per request is not free.
+    get log() { return (log ??= services.logger.child({ rpcId: call.id, method: call.method, sub: ex.principal.subject })); },
     signal: ex.signal,
     requestId: call.id,
     client: call.client,
@@ -89,13 +91,16 @@ export async function withClientInput(call: Call, identity: unknown, run: (ctx: 
   if (ex.era === 'legacy') return run(buildContext(call, new LegacyInput(ex.session?.capabilities, ex.request?.bind(ex))));
 
   const owner = principalKey(ex.principal);
-  const target = digest([call.method, identity]);
+  // Hashed only when a requestState is checked or minted: most calls need neither. Handlers
+  // receive parsed copies of their arguments, so `identity` is unchanged when minting later.
+  let target: string | undefined;
+  const targetOf = () => (target ??= digest([call.method, identity]));
   let prior: Record<string, JsonObject> = {};
   if (params.requestState !== undefined) {
     // MRTR §Server Requirements 4-5: requestState is attacker-controlled; reject anything that
     // fails verification, was minted for another principal or request, or has expired.
     const s = services.sealer.open(params.requestState as string, 'mrtr') as SealedState | undefined;
-    if (!s || s.o !== owner || s.m !== call.method || s.t !== target || typeof s.e !== 'number' || s.e < services.now()) {
+    if (!s || s.o !== owner || s.m !== call.method || s.t !== targetOf() || typeof s.e !== 'number' || s.e < services.now()) {
       throw invalidParams('Invalid requestState: it was modified, expired, or belongs to another request; retry the original request without it');
     }
     prior = s.a ?? {};
@@ -109,7 +114,7 @@ export async function withClientInput(call: Call, identity: unknown, run: (ctx: 
     return await run(buildContext(call, input));
   } catch (e) {
     if (!(e instanceof InputRequired)) throw e;
-    const state: SealedState = { o: owner, m: call.method, t: target, e: services.now() + services.options.requestStateTtlMs, a: { ...input.used } };
+    const state: SealedState = { o: owner, m: call.method, t: targetOf(), e: services.now() + services.options.requestStateTtlMs, a: { ...input.used } };
     return { resultType: 'input_required', inputRequests: e.requests, requestState: services.sealer.seal(state, 'mrtr') };
   }
 }

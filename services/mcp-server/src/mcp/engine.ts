@@ -13,6 +13,7 @@ import { LEGACY_METHODS, MODERN_METHODS, NAMED_METHODS } from './method-table.js
 import { ErrorCodes, META, MODERN_VERSION, type JsonObject, type JsonRpcNotification, type JsonRpcRequest, type RequestId } from './protocol.js';
 import type { Registry } from './registry.js';
 import { createSealer } from './sealed.js';
+import { RawResult } from './raw-result.js';
 import type { AuditEvent, EngineServices, ResolvedEngineOptions, ServerInfo } from './services.js';
 import { silentLogger, type Logger } from '../logging/logger.js';
 import type { Principal } from './principal.js';
@@ -84,6 +85,8 @@ export function createEngine(opts: EngineOptions): Engine {
     audit: opts.onAudit ?? ((e, p) => logger.info('audit', { ...e, subject: p.subject, clientId: p.clientId })),
   };
   const serverInfoMeta = { [META.serverInfo]: options.serverInfo };
+  // The members every complete modern result ends with, for pre-serialized results.
+  const modernTail = `,"resultType":"complete","_meta":${JSON.stringify(serverInfoMeta)}`;
 
   async function dispatch(req: JsonRpcRequest, ex: Exchange): Promise<Reply> {
     const started = services.now();
@@ -102,6 +105,10 @@ export function createEngine(opts: EngineOptions): Engine {
       if (!handler) throw methodNotFound(req.method);
       const call: Call = { id: req.id, method: req.method, params, ex, services, client };
       let result = await handler(call);
+      if (result instanceof RawResult) {
+        audit('ok');
+        return { status: 200, body: `{"jsonrpc":"2.0","id":${JSON.stringify(req.id)},"result":{${result.members}${ex.era === 'modern' ? modernTail : ''}}}` };
+      }
       if (ex.era === 'modern') {
         // 2026-07-28: every result carries resultType; results identify the server in _meta.
         result = { ...result, resultType: result.resultType ?? 'complete', _meta: { ...(result._meta as JsonObject | undefined), ...serverInfoMeta } };

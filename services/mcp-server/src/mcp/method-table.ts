@@ -5,6 +5,7 @@
  */
 import type { Call } from './call.js';
 import type { JsonObject } from './protocol.js';
+import type { RawResult } from './raw-result.js';
 import { complete } from './handlers/completion.js';
 import { discover, initialize, ping, setLevel } from './handlers/lifecycle.js';
 import { getPrompt, listPrompts } from './handlers/prompts.js';
@@ -13,7 +14,7 @@ import { listen } from './handlers/subscriptions.js';
 import { callTool, listTools } from './handlers/tools.js';
 
 /** A method handler. */
-export type MethodHandler = (call: Call) => JsonObject | Promise<JsonObject>;
+export type MethodHandler = (call: Call) => JsonObject | RawResult | Promise<JsonObject | RawResult>;
 
 const shared = {
   'tools/list': listTools,

@@ -4,7 +4,7 @@
  * detected, MRTR §Server Requirements 4: "MUST protect its integrity") and keeps any user
  * answers carried in the state unreadable to intermediaries.
  */
-import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, hash, randomBytes } from 'node:crypto';
 
 /** Seals and opens JSON values with a key derived from the server secret. */
 export interface Sealer {
@@ -46,7 +46,7 @@ export function createSealer(secret: string | Uint8Array): Sealer {
 
 /** A digest of a JSON value, stable for equal values (keys sorted). */
 export function digest(value: unknown): string {
-  return createHash('sha256').update(stableStringify(value)).digest('base64url').slice(0, 22);
+  return hash('sha256', stableStringify(value), 'base64url').slice(0, 22);
 }
 
 function stableStringify(v: unknown): string {

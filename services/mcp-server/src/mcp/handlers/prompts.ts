@@ -3,11 +3,12 @@ import { withClientInput, type Call } from '../call.js';
 import { InsufficientScopeError, invalidParams, truncate } from '../errors.js';
 import { allows } from '../principal.js';
 import type { JsonObject } from '../protocol.js';
+import type { RawResult } from '../raw-result.js';
 import { listResult } from './lists.js';
 import { formatIssues } from './tools.js';
 
 /** prompts/list. */
-export function listPrompts(call: Call): JsonObject {
+export function listPrompts(call: Call): RawResult {
   return listResult(call, 'prompt', 'prompts');
 }
 
@@ -21,7 +22,7 @@ export async function getPrompt(call: Call): Promise<JsonObject> {
   if (!allows(prompt.scopes, ex.principal.scopes)) throw new InsufficientScopeError(prompt.scopes);
   const raw = params.arguments ?? {};
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw invalidParams('params.arguments must be an object of string values');
-  const parsed = prompt.def.arguments ? prompt.def.arguments.safeParse(raw) : { success: true as const, data: raw };
+  const parsed = prompt.def.arguments ? prompt.def.arguments.safeParse(raw) : { success: true as const, data: structuredClone(raw) };
   if (!parsed.success) throw invalidParams(`Invalid arguments for prompt ${name}: ${formatIssues(parsed.error)}`);
   return withClientInput(call, [name, raw], async (ctx) => {
     const out = await prompt.def.handler(parsed.data as never, ctx);

@@ -7,13 +7,14 @@ import type { ReadResult } from '../define.js';
 import { InsufficientScopeError, invalidParams, resourceNotFound } from '../errors.js';
 import { allows } from '../principal.js';
 import type { JsonObject } from '../protocol.js';
+import type { RawResult } from '../raw-result.js';
 import { NO_INPUT } from '../client-input.js';
 import { listResult, withCacheHints } from './lists.js';
 import { paginate } from '../pagination.js';
 import type { RequestContext } from '../context.js';
 
 /** resources/list: fixed resources, then what templates choose to enumerate. */
-export async function listResources(call: Call): Promise<JsonObject> {
+export async function listResources(call: Call): Promise<JsonObject | RawResult> {
   const { services, ex } = call;
   const templates = services.registry.visible('template', ex.principal.scopes).filter((t) => t.def.list);
   if (templates.length === 0) return listResult(call, 'resource', 'resources');
@@ -28,7 +29,7 @@ export async function listResources(call: Call): Promise<JsonObject> {
 }
 
 /** resources/templates/list. */
-export function listTemplates(call: Call): JsonObject {
+export function listTemplates(call: Call): RawResult {
   return listResult(call, 'template', 'resourceTemplates');
 }
 

@@ -10,11 +10,12 @@ import type { CompiledTool } from '../compile.js';
 import type { ToolResult } from '../define.js';
 import { allows } from '../principal.js';
 import type { JsonObject } from '../protocol.js';
+import type { RawResult } from '../raw-result.js';
 import { listResult } from './lists.js';
 import { InputRequired } from '../client-input.js';
 
 /** tools/list: the tools this principal may use, one page. */
-export function listTools(call: Call): JsonObject {
+export function listTools(call: Call): RawResult {
   return listResult(call, 'tool', 'tools');
 }
 
@@ -28,7 +29,7 @@ export async function callTool(call: Call): Promise<JsonObject> {
   if (!allows(tool.scopes, ex.principal.scopes)) throw new InsufficientScopeError(tool.scopes);
   const args = params.arguments ?? {};
   return withClientInput(call, [name, args], async (ctx) => {
-    const parsed = tool.def.input ? tool.def.input.safeParse(args) : { success: true as const, data: args };
+    const parsed = tool.def.input ? tool.def.input.safeParse(args) : { success: true as const, data: structuredClone(args) };
     if (!parsed.success) return errorResult(`Invalid arguments for tool ${name}: ${formatIssues(parsed.error)}`);
     try {
       const value = await tool.def.handler(parsed.data as never, ctx);
