@@ -49,12 +49,12 @@ export function safeHeaders(req: IncomingMessage): Readonly<Record<string, strin
  * entries are keyed by principal and session; a principal can only cancel its own requests.
  */
 export class InFlightRequests {
-  private readonly map = new Map<string, AbortController>();
+  private readonly map = new Map<string, { abort(): void }>();
   private static key(owner: string, sessionId: string | undefined, id: unknown): string {
     return JSON.stringify([owner, sessionId ?? '', id]);
   }
   /** Track a request; returns the function that forgets it. */
-  add(owner: string, sessionId: string | undefined, id: RequestId, abort: AbortController): () => void {
+  add(owner: string, sessionId: string | undefined, id: RequestId, abort: { abort(): void }): () => void {
     const k = InFlightRequests.key(owner, sessionId, id);
     this.map.set(k, abort);
     return () => { if (this.map.get(k) === abort) this.map.delete(k); };
@@ -68,7 +68,7 @@ export class InFlightRequests {
 /** Serve a request; resolves when the reply is written (or the client went away). */
 export async function serveOne(deps: Deps, req: IncomingMessage, res: ServerResponse, spec: ServeSpec): Promise<void> {
   const channel = new ResponseChannel(res, spec.responseHeaders);
-  const abort = new AbortController();
+  const abort = new LazyAbort();
   // 2026-07-28 streamable-http §Cancellation: closing the response stream cancels the request.
   res.once('close', () => { if (!res.writableFinished) abort.abort(); });
   const owner = principalKey(spec.principal);
@@ -77,7 +77,7 @@ export async function serveOne(deps: Deps, req: IncomingMessage, res: ServerResp
     protocolVersion: spec.protocolVersion,
     principal: spec.principal,
     headers: spec.headers,
-    signal: abort.signal,
+    get signal() { return abort.signal; },
     session: spec.session,
     notify: (n) => channel.send(n),
     request: spec.era === 'legacy'
@@ -99,7 +99,29 @@ export async function serveOne(deps: Deps, req: IncomingMessage, res: ServerResp
   }
   // 2025 cancellation §Behavior: no response for a request the client cancelled; the HTTP
   // exchange still has to end, so the stream closes empty (or 204 before it ever opened).
-  if (abort.signal.aborted) return channel.abandon();
+  if (abort.aborted) return channel.abandon();
   channel.finish(reply);
 }
 
+
+/**
+ * An AbortController created only when someone reads the signal: most handlers never do, and
+ * one controller per request is measurable on the hot path.
+ */
+class LazyAbort {
+  private controller: AbortController | undefined;
+  /** True once the request was cancelled. */
+  aborted = false;
+  get signal(): AbortSignal {
+    if (!this.controller) {
+      this.controller = new AbortController();
+      if (this.aborted) this.controller.abort();
+    }
+    return this.controller.signal;
+  }
+  abort(): void {
+    if (this.aborted) return;
+    this.aborted = true;
+    this.controller?.abort();
+  }
+}
