@@ -135,7 +135,19 @@ async function validate(c: Case, child: Child, headers: Record<string, string>, 
   }
 }
 
-async function runCase(c: Case, nodeFlags: string[] = []): Promise<Row> {
+/**
+ * Our server runs with the V8 flags it ships with: the ones docker/Dockerfile's ENTRYPOINT
+ * passes to node (read from there, so the bench measures what is deployed). Other servers
+ * run with node's defaults, as their documentation deploys them.
+ */
+const SHIPPED_FLAGS = (() => {
+  const m = /^ENTRYPOINT \[(.*)\]$/m.exec(readFileSync(new URL('../docker/Dockerfile', import.meta.url), 'utf8'));
+  const argv = m ? (JSON.parse(`[${m[1]}]`) as string[]) : [];
+  return argv.slice(1).filter((a) => a.startsWith('--'));
+})();
+
+async function runCase(c: Case, extraFlags: string[] = []): Promise<Row> {
+  const nodeFlags = c.server === 'ours' ? [...SHIPPED_FLAGS, ...extraFlags] : extraFlags;
   const child = await startServer(c.server, c.args, { nodeFlags });
   try {
     const extra = (await c.prepare?.(child.url)) ?? {};
