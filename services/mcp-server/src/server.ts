@@ -30,6 +30,11 @@ export interface McpServerOptions extends Omit<EngineOptions, 'registry' | 'stat
 export interface McpServer {
   readonly registry: Registry;
   readonly engine: Engine;
+  /**
+   * Tell subscribers a resource's content changed: `notifications/resources/updated` goes to
+   * every 2026-07-28 listen stream and 2025 session that subscribed to `uri`.
+   */
+  resourceUpdated(uri: string): void;
   /** Run the lifespan's stop and close open streams. */
   close(): Promise<void>;
 }
@@ -48,6 +53,7 @@ export async function createMcpServer(options: McpServerOptions): Promise<McpSer
   return {
     registry,
     engine,
+    resourceUpdated: (uri) => engine.services.hub.resourceUpdated(uri),
     async close() {
       if (closed) return;
       closed = true;

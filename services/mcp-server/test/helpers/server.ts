@@ -129,6 +129,8 @@ export interface TestEngine {
   engine: Engine;
   registry: Registry;
   probe: Probe;
+  /** The public McpServer.resourceUpdated. */
+  resourceUpdated(uri: string): void;
   close(): Promise<void>;
 }
 
@@ -142,7 +144,7 @@ export async function buildTestEngine(opts: Partial<Omit<EngineOptions, 'registr
     ...catalogue(probe),
     ...opts,
   });
-  return { engine: server.engine, registry: server.registry, probe, close: () => server.close() };
+  return { engine: server.engine, registry: server.registry, probe, resourceUpdated: (uri) => server.resourceUpdated(uri), close: () => server.close() };
 }
 
 /** Header naming the test principal; `x-test-scopes` overrides its scopes. */

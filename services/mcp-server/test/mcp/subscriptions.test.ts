@@ -34,8 +34,8 @@ describe('subscriptions/listen', () => {
 
     t.registry.tool({ name: 'late', description: 'added later', handler: () => 'x' });
     t.registry.prompt({ name: 'late', handler: () => 'x' });
-    t.engine.services.hub.resourceUpdated('test://readme');
-    t.engine.services.hub.resourceUpdated('test://other');
+    t.resourceUpdated('test://readme');
+    t.resourceUpdated('test://other');
     await tick();
     expect(tools.ex.sent.slice(1)).toEqual([
       { jsonrpc: '2.0', method: 'notifications/tools/list_changed', params: { _meta: { [META.subscriptionId]: 'sub-tools' } } },
