@@ -10,37 +10,22 @@ import { compileUriTemplate, type UriTemplate } from './uri-template.js';
 /** Tool and prompt names: SEP-986 (2025-11-25 server/tools §Tool Names). */
 const NAME = /^[A-Za-z0-9_.-]{1,128}$/;
 
+/** What every compiled entry carries: its wire descriptor is built once, here. */
+interface Compiled<K extends string, D> {
+  readonly kind: K;
+  readonly name: string;
+  readonly def: D;
+  readonly scopes: readonly string[];
+  readonly descriptor: Readonly<JsonObject>;
+}
 /** A tool ready to list and call. */
-export interface CompiledTool {
-  readonly kind: 'tool';
-  readonly name: string;
-  readonly def: ToolDefinition<z.ZodObject, z.ZodType | undefined>;
-  readonly scopes: readonly string[];
-  readonly descriptor: Readonly<JsonObject>;
-}
+export type CompiledTool = Compiled<'tool', ToolDefinition<z.ZodObject, z.ZodType | undefined>>;
 /** A prompt ready to list and get. */
-export interface CompiledPrompt {
-  readonly kind: 'prompt';
-  readonly name: string;
-  readonly def: PromptDefinition;
-  readonly scopes: readonly string[];
-  readonly descriptor: Readonly<JsonObject>;
-}
+export type CompiledPrompt = Compiled<'prompt', PromptDefinition>;
 /** A fixed resource. */
-export interface CompiledResource {
-  readonly kind: 'resource';
-  readonly name: string;
-  readonly def: ResourceDefinition;
-  readonly scopes: readonly string[];
-  readonly descriptor: Readonly<JsonObject>;
-}
-/** A resource template. */
-export interface CompiledTemplate {
-  readonly kind: 'template';
-  readonly name: string;
-  readonly def: ResourceTemplateDefinition;
-  readonly scopes: readonly string[];
-  readonly descriptor: Readonly<JsonObject>;
+export type CompiledResource = Compiled<'resource', ResourceDefinition>;
+/** A resource template, with its URI matcher. */
+export interface CompiledTemplate extends Compiled<'template', ResourceTemplateDefinition> {
   readonly matcher: UriTemplate;
 }
 
