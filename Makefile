@@ -31,12 +31,8 @@ keycloak-stop: ## Stop the Keycloak started by `make keycloak`
 start: ## Build and start the MCP server (uses .env when present)
 	@$(LOAD_ENV) npm start
 
-token: ## Print an access token of the machine client mcp-m2m (client credentials), for curl
-	@$(LOAD_ENV) [ -f $(KC_RUN_ENV) ] && . ./$(KC_RUN_ENV); \
-	issuer="$${KC_ISSUER:-$${MCP_AUTH_ISSUERS:-http://localhost:$${KC_PORT:-8080}/realms/mcp}}"; \
-	curl -fsS -u "mcp-m2m:$${MCP_M2M_CLIENT_SECRET:?set MCP_M2M_CLIENT_SECRET}" \
-	    -d grant_type=client_credentials -d "scope=mcp:tools mcp:prompts mcp:resources" \
-	    "$$issuer/protocol/openid-connect/token" | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).access_token))'
+token: ## Print an access token for curl: WHO=m2m (client credentials, default) or WHO=alice|bob|admin
+	@$(LOAD_ENV) [ -f $(KC_RUN_ENV) ] && . ./$(KC_RUN_ENV); node_modules/.bin/tsx scripts/token.ts --who $(or $(WHO),m2m)
 
 inspector: ## How to connect MCP Inspector with OAuth
 	@echo "1. Start the server:     npm start          (or: make up / make keycloak + make start)"

@@ -19,7 +19,7 @@ import { loadConfig } from '../../services/mcp-server/src/config/config.js';
 import { createLogger } from '../../services/mcp-server/src/logging/logger.js';
 import { startKeycloak, type KeycloakInstance } from './keycloak/keycloak-harness.js';
 import { requireKeycloakRuntime } from './support/availability.js';
-import { Browser, completeLogin } from './support/browser.js';
+import { Browser, completeLogin } from '../../scripts/lib/browser-login.js';
 import { INSPECTOR_REDIRECT, InspectorLikeProvider } from './support/inspector-provider.js';
 import {
   activeRs256Kid, clientCredentials, codeFlow, logoutUser, realmClient, realmFile, realmScope, refresh, rotateRealmKey,

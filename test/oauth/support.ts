@@ -3,7 +3,7 @@
  * server (src/main.ts) as separate processes on loopback, a browser stand-in that signs in
  * on the AS login form, and an OAuthClientProvider for the official SDK clients.
  */
-import { cookieFetch as browser } from '../../services/mcp-server/test/helpers/cookie-jar.js';
+import { cookieFetch as browser } from '../../scripts/lib/cookie-jar.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { createInterface } from 'node:readline';

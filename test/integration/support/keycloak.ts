@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { KeycloakInstance, TokenResponse } from '../keycloak/keycloak-harness.js';
-import { completeLogin, pkce, type Browser, type LoginTrace } from './browser.js';
+import { completeLogin, pkce, type Browser, type LoginTrace } from '../../../scripts/lib/browser-login.js';
 
 const repoRoot = resolve(fileURLToPath(new URL('../../..', import.meta.url)));
 

@@ -3,7 +3,7 @@
  * and walks the authorization code + PKCE flow over plain HTTP (fetch, manual redirects, a
  * tiny cookie jar), the way a browser would.
  */
-import { cookieFetch } from '../helpers/cookie-jar.js';
+import { cookieFetch } from '../../../../scripts/lib/cookie-jar.js';
 import { createHash, randomBytes } from 'node:crypto';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import type { JWTPayload } from 'jose';

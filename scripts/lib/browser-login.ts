@@ -1,11 +1,12 @@
 /**
- * A browser without a browser: drives Keycloak's real login and consent pages over plain HTTP
+ * A browser without a browser: drives an authorization server's login and consent pages (Keycloak,
+ * the development AS) over plain HTTP
  * (fetch, manual redirects, a cookie jar), the way a user agent would, and the authorization
  * code + PKCE flow around them. The forms are parsed from the HTML Keycloak serves, so a change
  * in Keycloak's login flow (an extra required action, a different page) fails loudly here.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { cookieFetch } from '../../../services/mcp-server/test/helpers/cookie-jar.js';
+import { cookieFetch } from './cookie-jar.js';
 
 /** A fetch that keeps cookies (one browser profile) and never follows redirects. */
 export class Browser {
