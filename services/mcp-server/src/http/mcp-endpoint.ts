@@ -12,7 +12,7 @@ import { errorReply } from '../mcp/engine.js';
 import { allows, principalKey, type Principal } from '../mcp/principal.js';
 import { readBody } from './body.js';
 import { checkStandardHeaders } from './headers.js';
-import { rpcError, sendJson } from './response-channel.js';
+import { rpcError, sendJson, sendReply } from './response-channel.js';
 import { resolveEndpointOptions, RefusedError, type McpEndpointOptions } from './endpoint-options.js';
 import { SessionStore } from './session-store.js';
 import { PendingRequests } from './pending-requests.js';
@@ -72,12 +72,12 @@ export function createMcpEndpoint(options: McpEndpointOptions): McpEndpoint {
     if (version === MODERN_VERSION) return serveModern(req, res, principal, value);
     if (version !== undefined && !LEGACY.has(version)) {
       const r = errorReply(idOf(value), unsupportedVersion(version, SUPPORTED_VERSIONS), 'modern');
-      return sendJson(res, r.status, JSON.parse(r.body));
+      return sendReply(res, r);
     }
     if (version === undefined && isModernShaped(value)) {
       // A request that carries 2026-07-28 _meta but no version header: the header is required.
       const r = errorReply(idOf(value), headerMismatch('the MCP-Protocol-Version header is required'), 'modern');
-      return sendJson(res, r.status, JSON.parse(r.body));
+      return sendReply(res, r);
     }
     return serveLegacy(deps, req, res, principal, value, version ?? DEFAULT_LEGACY_VERSION);
   }
@@ -90,7 +90,7 @@ export function createMcpEndpoint(options: McpEndpointOptions): McpEndpoint {
     const mismatch = checkStandardHeaders(req.headers, MODERN_VERSION, c.message);
     if (mismatch) {
       const r = errorReply(c.kind === 'request' ? c.message.id : null, mismatch, 'modern');
-      return sendJson(res, r.status, JSON.parse(r.body));
+      return sendReply(res, r);
     }
     if (c.kind === 'notification') { res.writeHead(202).end(); return; }
     // Decide scope before doing any work (the headers named the operation and were just checked).

@@ -81,6 +81,13 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
   res.end(text);
 }
 
+/** Write an engine reply (already serialized) as a plain JSON response. */
+export function sendReply(res: ServerResponse, reply: Reply): void {
+  if (res.headersSent) { res.end(); return; }
+  res.writeHead(reply.status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(reply.body) });
+  res.end(reply.body);
+}
+
 /** A JSON-RPC error body without a usable id. */
 export function rpcError(code: number, message: string, id: string | number | null = null): unknown {
   return { jsonrpc: '2.0', id, error: { code, message } };
