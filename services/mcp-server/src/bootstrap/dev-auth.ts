@@ -6,8 +6,8 @@
 import { ConfigError, type Config } from '../config/config.js';
 import type { Logger } from '../logging/logger.js';
 import type { AuthSource } from './auth-from-config.js';
+import { isLoopbackBind } from '../http/origin-guard.js';
 
-const LOOPBACK_BIND = /^(127\.\d+\.\d+\.\d+|::1|localhost)$/;
 
 /** A started development AS and the auth source that trusts it. */
 export interface DevAuth { source: AuthSource; close(): Promise<void> }
@@ -15,7 +15,7 @@ export interface DevAuth { source: AuthSource; close(): Promise<void> }
 /** Start the development AS for `resource`. */
 export async function startDevAuth(config: Config, resource: string, declaredScopes: readonly string[], logger: Logger): Promise<DevAuth> {
   if (config.NODE_ENV === 'production') throw new ConfigError('The development authorization server never runs with NODE_ENV=production: set MCP_AUTH_ISSUERS');
-  if (!LOOPBACK_BIND.test(config.HOST)) {
+  if (!isLoopbackBind(config.HOST)) {
     throw new ConfigError(`The development authorization server only serves a loopback-bound server (HOST=${config.HOST}). Set MCP_AUTH_ISSUERS to a real issuer, or HOST=127.0.0.1.`);
   }
   // Imported lazily: oidc-provider is loaded only when development mode actually uses it.

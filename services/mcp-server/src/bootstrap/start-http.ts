@@ -5,20 +5,18 @@
 import type { Server } from 'node:http';
 import { ConfigError, type Config } from '../config/config.js';
 import { createApp } from '../http/app.js';
-import { LOOPBACK_HOSTS, LOOPBACK_ORIGINS } from '../http/origin-guard.js';
+import { isLoopbackBind, LOOPBACK_HOSTS, LOOPBACK_ORIGINS } from '../http/origin-guard.js';
 import type { Logger } from '../logging/logger.js';
 import { localPrincipal } from '../mcp/principal.js';
 import type { McpServer } from '../server.js';
 import type { AuthSetup } from './auth-from-config.js';
-
-const LOOPBACK_BIND = /^(127\.\d+\.\d+\.\d+|::1|localhost)$/;
 
 /** A running HTTP server and how to stop it. */
 export interface RunningHttp { server: Server; url: string; close(): Promise<void> }
 
 /** Listen on HOST:PORT with the given auth (or none). */
 export async function startHttp(config: Config, mcp: McpServer, auth: AuthSetup | undefined, logger: Logger): Promise<RunningHttp> {
-  const loopback = LOOPBACK_BIND.test(config.HOST);
+  const loopback = isLoopbackBind(config.HOST);
   if (!auth && !loopback && !config.MCP_ALLOW_UNAUTHENTICATED_REMOTE) {
     throw new ConfigError(`HOST=${config.HOST} is not a loopback address and no issuer is configured (MCP_AUTH_ISSUERS). Configure an issuer, bind HOST=127.0.0.1, or set MCP_ALLOW_UNAUTHENTICATED_REMOTE=true if you really mean it.`);
   }

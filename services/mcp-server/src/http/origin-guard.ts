@@ -20,6 +20,11 @@ export const LOOPBACK_HOSTS: readonly string[] = Object.freeze(['localhost', '12
 /** Default browser origins: any port on a loopback name. */
 export const LOOPBACK_ORIGINS: readonly string[] = Object.freeze(['http://localhost:*', 'http://127.0.0.1:*', 'http://[::1]:*']);
 
+/** True when a bind address only accepts connections from this machine. */
+export function isLoopbackBind(host: string): boolean {
+  return /^(127\.\d+\.\d+\.\d+|::1|localhost)$/.test(host);
+}
+
 /** Compile origin patterns into a predicate. */
 export function originMatcher(patterns: readonly string[]): (origin: string) => boolean {
   const exact = new Set<string>();
