@@ -130,7 +130,8 @@ suite('MCP server with a real Keycloak', () => {
     try {
       const names = (await client.listTools()).tools.map((t) => t.name);
       expect(names).toEqual(expect.arrayContaining(['get_time', 'get_weather', 'whoami']));
-      expect(names).not.toContain('admin_reset_stats'); // needs mcp:admin
+      expect(names).not.toContain('get_private_notes'); // needs mcp:private, listed only when permitted
+      expect(names).toContain('admin_reset_stats'); // needs mcp:admin, but listed to all (step-up demo)
       const who = await client.callTool({ name: 'whoami', arguments: {} });
       expect(who.structuredContent).toMatchObject({ subject: decodeJwt(tokens.access_token).sub, clientId: INSPECTOR });
     } finally {

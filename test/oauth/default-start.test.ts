@@ -52,8 +52,9 @@ describe('npm start with no issuer configured', () => {
     const client = await connect(provider);
     const weather = await client.callTool({ name: 'get_weather', arguments: { location: 'Berlin' } });
     expect(weather.structuredContent).toMatchObject({ location: 'Berlin', units: 'celsius' });
-    // The admin tool is not even listed until the token carries mcp:admin.
-    expect((await client.listTools()).tools.map((x) => x.name)).not.toContain('admin_reset_stats');
+    // The admin tool is listed (listing: 'always') before the token carries mcp:admin: the
+    // client sees it, calls it, and gets the 403 that starts the step-up.
+    expect((await client.listTools()).tools.map((x) => x.name)).toContain('admin_reset_stats');
     await expect(client.callTool({ name: 'admin_reset_stats', arguments: { confirm: true } })).rejects.toThrow();
     await client.close();
 

@@ -3,7 +3,7 @@
  * server; serve it over Streamable HTTP (Express) or STDIO.
  */
 export { defineTool, definePrompt, defineResource, defineResourceTemplate } from './mcp/define.js';
-export type { ToolDefinition, PromptDefinition, ResourceDefinition, ResourceTemplateDefinition, ToolResult, PromptResult, PromptMessage, ToolAnnotations, Icon, Completer, ReadResult } from './mcp/define.js';
+export type { ToolDefinition, PromptDefinition, ResourceDefinition, ResourceTemplateDefinition, ToolResult, PromptResult, PromptMessage, ToolAnnotations, Icon, Completer, ReadResult, Listing } from './mcp/define.js';
 export * from './mcp/content.js';
 export { ToolError, McpError, InsufficientScopeError } from './mcp/errors.js';
 export type { McpErrorCode } from './mcp/errors.js';

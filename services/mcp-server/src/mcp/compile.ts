@@ -3,7 +3,7 @@
  * primitive's wire descriptor is built once, so list and call paths only look things up.
  */
 import { z } from 'zod';
-import type { PromptDefinition, ResourceDefinition, ResourceTemplateDefinition, ToolDefinition } from './define.js';
+import type { Listing, PromptDefinition, ResourceDefinition, ResourceTemplateDefinition, ToolDefinition } from './define.js';
 import type { JsonObject } from './protocol.js';
 import { compileUriTemplate, type UriTemplate } from './uri-template.js';
 
@@ -16,6 +16,8 @@ interface Compiled<K extends string, D> {
   readonly name: string;
   readonly def: D;
   readonly scopes: readonly string[];
+  /** True when lists show it only to principals holding one of its scopes. */
+  readonly listedWhenPermitted: boolean;
   readonly descriptor: Readonly<JsonObject>;
 }
 /** A tool ready to list and call. */
@@ -53,6 +55,16 @@ function freezeScopes(scopes: readonly string[] | undefined): readonly string[] 
   return Object.freeze([...(scopes ?? [])]);
 }
 
+/** The scope fields every compiled entry carries, validated once. */
+function access(kind: string, name: string, def: { scopes?: readonly string[]; listing?: Listing }): { scopes: readonly string[]; listedWhenPermitted: boolean } {
+  const listing = def.listing ?? 'permitted';
+  if (listing !== 'permitted' && listing !== 'always') {
+    throw new TypeError(`${kind} "${name}": listing must be 'permitted' or 'always', got ${JSON.stringify(listing)}`);
+  }
+  const scopes = freezeScopes(def.scopes);
+  return { scopes, listedWhenPermitted: listing === 'permitted' && scopes.length > 0 };
+}
+
 function common(def: { title?: string; icons?: unknown; _meta?: JsonObject }): JsonObject {
   const out: JsonObject = {};
   if (def.title !== undefined) out.title = def.title;
@@ -74,7 +86,7 @@ export function compileTool(def: ToolDefinition<z.ZodObject, z.ZodType | undefin
     descriptor.outputSchema = out;
   }
   if (def.annotations) descriptor.annotations = def.annotations;
-  return Object.freeze({ kind: 'tool', name, def, scopes: freezeScopes(def.scopes), descriptor: Object.freeze(descriptor) });
+  return Object.freeze({ kind: 'tool', name, def, ...access('Tool', name, def), descriptor: Object.freeze(descriptor) });
 }
 
 /** Compile a prompt definition; arguments come from the zod object's string fields. */
@@ -95,19 +107,19 @@ export function compilePrompt(def: PromptDefinition): CompiledPrompt {
   const descriptor: JsonObject = { name, ...common(def) };
   if (def.description !== undefined) descriptor.description = def.description;
   if (args.length > 0) descriptor.arguments = args;
-  return Object.freeze({ kind: 'prompt', name, def, scopes: freezeScopes(def.scopes), descriptor: Object.freeze(descriptor) });
+  return Object.freeze({ kind: 'prompt', name, def, ...access('Prompt', name, def), descriptor: Object.freeze(descriptor) });
 }
 
 /** Compile a fixed resource. */
 export function compileResource(def: ResourceDefinition): CompiledResource {
   if (typeof def.uri !== 'string' || !/^[A-Za-z][A-Za-z0-9+.-]*:/.test(def.uri)) throw new TypeError(`Resource uri must be an absolute URI, got ${JSON.stringify(def.uri)}`);
-  const { read: _read, scopes: _s, ...rest } = def;
-  return Object.freeze({ kind: 'resource', name: def.uri, def, scopes: freezeScopes(def.scopes), descriptor: Object.freeze({ ...rest }) });
+  const { read: _read, scopes: _s, listing: _l, ...rest } = def;
+  return Object.freeze({ kind: 'resource', name: def.uri, def, ...access('Resource', def.uri, def), descriptor: Object.freeze({ ...rest }) });
 }
 
 /** Compile a resource template (RFC 6570). */
 export function compileTemplate(def: ResourceTemplateDefinition): CompiledTemplate {
   const matcher = compileUriTemplate(def.uriTemplate);
-  const { read: _r, list: _l, complete: _c, scopes: _s, ...rest } = def;
-  return Object.freeze({ kind: 'template', name: def.uriTemplate, def, scopes: freezeScopes(def.scopes), descriptor: Object.freeze({ ...rest }), matcher });
+  const { read: _r, list: _l, complete: _c, scopes: _s, listing: _v, ...rest } = def;
+  return Object.freeze({ kind: 'template', name: def.uriTemplate, def, ...access('Resource template', def.uriTemplate, def), descriptor: Object.freeze({ ...rest }), matcher });
 }

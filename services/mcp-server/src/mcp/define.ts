@@ -34,12 +34,23 @@ export interface ToolResult {
 /** Any zod object schema. */
 export type AnyObjectSchema = z.ZodObject;
 
+/**
+ * Who sees an item that declares scopes in list results. 'permitted' (the default): only
+ * principals holding one of its scopes, so a list never reveals what a caller may not use.
+ * 'always': every authenticated principal, and a call without the scope is refused with a
+ * 403 `insufficient_scope` step-up (RFC 6750 §3.1), so a client can discover the item and
+ * start the re-authorization from its UI. The scope check on use is the same either way.
+ */
+export type Listing = 'permitted' | 'always';
+
 /** Fields shared by every primitive. */
 interface Common {
   /** Human-friendly display name. */
   title?: string;
-  /** Any-of: the principal needs at least one of these scopes to see and use it. */
+  /** Any-of: the principal needs at least one of these scopes to use it (and, by default, to see it). */
   scopes?: readonly string[];
+  /** When lists show it to principals without its scopes (default 'permitted'); see {@link Listing}. */
+  listing?: Listing;
   icons?: Icon[];
   _meta?: JsonObject;
 }

@@ -69,19 +69,19 @@ export class Registry {
     return this.sorted[kind] as readonly EntryOf<K>[];
   }
 
-  /** Entries of a kind the scopes allow, sorted; memoized per scope set. */
+  /** Entries of a kind listed to a principal with these scopes, sorted; memoized per scope set. */
   visible<K extends Kind>(kind: K, scopes: readonly string[]): readonly EntryOf<K>[] {
     const key = `${kind}\u0000${scopes.length === 1 ? scopes[0] : [...scopes].sort().join(' ')}`;
     let view = this.views.get(key);
     if (!view) {
-      view = Object.freeze(this.sorted[kind].filter((e) => allows(e.scopes, scopes)));
+      view = Object.freeze(this.sorted[kind].filter((e) => !e.listedWhenPermitted || allows(e.scopes, scopes)));
       if (this.views.size >= MAX_VIEWS) this.views.clear();
       this.views.set(key, view);
     }
     return view as readonly EntryOf<K>[];
   }
 
-  /** True when any entry of the kind is scope-restricted (lists then vary per caller). */
+  /** True when any entry of the kind is listed only when permitted (lists then vary per caller). */
   hasScoped(kind: Kind): boolean {
     return this.scoped[kind];
   }
@@ -110,7 +110,7 @@ export class Registry {
   private changed(kind: Kind): void {
     const sorted = [...this.maps[kind].values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     (this.sorted as Record<Kind, readonly Entry[]>)[kind] = Object.freeze(sorted);
-    this.scoped[kind] = sorted.some((e) => e.scopes.length > 0);
+    this.scoped[kind] = sorted.some((e) => e.listedWhenPermitted);
     this.views.clear();
     this.version++;
     for (const l of this.listeners) l(kind);

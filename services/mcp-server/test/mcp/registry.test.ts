@@ -54,6 +54,22 @@ describe('Registry', () => {
     expect(r.declaredScopes()).toEqual(['mcp:admin', 'mcp:read']);
   });
 
+  it("lists a 'listing: always' entry to everyone; 'permitted' (the default) only to holders", () => {
+    const r = new Registry()
+      .tool({ ...tool('admin', ['mcp:admin']), listing: 'always' })
+      .tool(tool('private', ['mcp:private']))
+      .prompt({ name: 'p', scopes: ['mcp:admin'], listing: 'always', handler: () => '' });
+    expect(r.visible('tool', ['mcp:tools']).map((e) => e.name)).toEqual(['admin']);
+    expect(r.visible('tool', ['mcp:private']).map((e) => e.name)).toEqual(['admin', 'private']);
+    expect(r.visible('prompt', []).map((e) => e.name)).toEqual(['p']);
+    // The scope requirement itself is unchanged: listing is about visibility only.
+    expect(r.get('tool', 'admin')?.scopes).toEqual(['mcp:admin']);
+    // A list made only of always-listed entries is the same for every caller.
+    expect(r.hasScoped('prompt')).toBe(false);
+    expect(r.hasScoped('tool')).toBe(true);
+    expect(() => new Registry().tool({ ...tool('t', ['s']), listing: 'sometimes' as never })).toThrow(/Tool "t": listing must be 'permitted' or 'always'/);
+  });
+
   it('memoizes a view per scope set (order-insensitive) and invalidates it on change', () => {
     const r = new Registry().tool(tool('a', ['s1'])).tool(tool('b', ['s2']));
     const v1 = r.visible('tool', ['s1', 's2']);

@@ -6,11 +6,12 @@ beforeAll(async () => { ex = await examples(); });
 afterAll(async () => { await ex.close(); });
 
 describe('admin_reset_stats', () => {
-  it('is listed as destructive and idempotent only for mcp:admin', async () => {
+  it('is listed to every principal (listing: always), as destructive and idempotent, so a UI can start the step-up', async () => {
     const list = async (scopes: readonly string[]) => (await ex.call('tools/list', {}, { principal: principal(scopes) })).result!.tools as { name: string; annotations?: unknown }[];
-    expect((await list(['mcp:tools', 'mcp:private'])).map((t) => t.name)).not.toContain('admin_reset_stats');
-    const tool = (await list(['mcp:admin'])).find((t) => t.name === 'admin_reset_stats');
-    expect(tool?.annotations).toMatchObject({ destructiveHint: true, idempotentHint: true });
+    for (const scopes of [['mcp:tools'], ['mcp:admin']]) {
+      const tool = (await list(scopes)).find((t) => t.name === 'admin_reset_stats');
+      expect(tool?.annotations).toMatchObject({ destructiveHint: true, idempotentHint: true });
+    }
   });
 
   it('refuses a caller without mcp:admin (step-up) and changes nothing', async () => {

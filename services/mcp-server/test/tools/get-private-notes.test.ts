@@ -13,7 +13,8 @@ describe('get_private_notes', () => {
     expect(await names(BASIC_SCOPES)).not.toContain('get_private_notes');
     expect(await names(ALL_SCOPES)).toContain('get_private_notes');
     // mcp:private alone is enough (any-of), and shows nothing that needs mcp:tools.
-    expect(await names(['mcp:private'])).toEqual(['get_private_notes', 'whoami']);
+    // (admin_reset_stats is listed to everyone: listing 'always'.)
+    expect(await names(['mcp:private'])).toEqual(['admin_reset_stats', 'get_private_notes', 'whoami']);
   });
 
   it('denies a call without mcp:private with InsufficientScope and the scope to ask for', async () => {

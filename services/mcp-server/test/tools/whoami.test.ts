@@ -25,7 +25,8 @@ describe('whoami (engine)', () => {
     expect(r.structuredContent).toEqual({ subject: 'svc', scopes: [], headers: {} });
     // No scope is needed to see it either.
     const list = await ex.call('tools/list', {}, { principal: p });
-    expect((list.result!.tools as { name: string }[]).map((t) => t.name)).toEqual(['whoami']);
+    // Besides admin_reset_stats, which is listed to everyone (listing 'always') for the step-up demo.
+    expect((list.result!.tools as { name: string }[]).map((t) => t.name)).toEqual(['admin_reset_stats', 'whoami']);
   });
 
   it('echoes only user-agent, x-request-id and mcp-protocol-version', async () => {
