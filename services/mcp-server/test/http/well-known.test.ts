@@ -66,8 +66,26 @@ describe.each(PATHS)('GET/HEAD %s', (path) => {
     expect(r.status).toBe(204);
     expect(r.headers['access-control-allow-origin']).toBe('*');
     expect(r.headers['access-control-allow-methods']).toBe('GET, HEAD');
-    expect(r.headers['access-control-allow-headers']).toBe('MCP-Protocol-Version');
+    expect(r.headers['access-control-allow-headers']).toBe('Accept, Authorization, Cache-Control, Content-Type, MCP-Protocol-Version');
     expect(r.headers['access-control-max-age']).toBe('86400');
+  });
+
+  it('allows the headers a browser client asks for (Inspector direct mode sends Content-Type on the GET)', async () => {
+    for (const asked of ['content-type', 'content-type,mcp-protocol-version', 'authorization, x-custom-thing']) {
+      const r = await request(h.origin).options(path).set('origin', 'http://localhost:6274')
+        .set('access-control-request-method', 'GET').set('access-control-request-headers', asked);
+      expect(r.status).toBe(204);
+      expect(r.headers['access-control-allow-headers']).toBe(asked);
+      expect(r.headers.vary).toMatch(/Access-Control-Request-Headers/);
+    }
+  });
+
+  it('does not echo a malformed or oversized header list', async () => {
+    for (const asked of ['bad header', 'a,'.repeat(40) + 'a', 'x'.repeat(1100), 'ok;evil']) {
+      const r = await request(h.origin).options(path).set('origin', 'https://any.example')
+        .set('access-control-request-method', 'GET').set('access-control-request-headers', asked);
+      expect(r.headers['access-control-allow-headers']).toBe('Accept, Authorization, Cache-Control, Content-Type, MCP-Protocol-Version');
+    }
   });
 });
 
