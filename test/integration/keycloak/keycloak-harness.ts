@@ -1,8 +1,9 @@
 /**
  * Keycloak for integration tests: the `mcp` realm from keycloak/realm-mcp.json, started either
  *
- *  - in a container through testcontainers (a devDependency), when a Docker engine is reachable
- *    (the import stays dynamic and guarded, so the local path works without the package), or
+ *  - in a container through testcontainers (keycloak-container.ts), when a Docker engine is
+ *    reachable and the image `quay.io/keycloak/keycloak:<keycloak/VERSION>` is present or
+ *    pullable, or
  *  - from the Maven Central distribution through scripts/keycloak/start.sh (no Docker; needs a
  *    JDK and Maven, see docs/keycloak.md).
  *
@@ -10,23 +11,31 @@
  * and an in-memory database, so instances never share state. Start Keycloak once per test file
  * (beforeAll/afterAll) and run such files serially: each start costs ~20-45 s of CPU.
  *
- * Choose the path with `mode` or KEYCLOAK_HARNESS_MODE=auto|docker|local (default auto).
+ * Choose the path with `mode` or KEYCLOAK_HARNESS_MODE=auto|docker|local (default auto). In
+ * `auto`, a container that cannot start (say the image is missing and no registry answers)
+ * falls back to the local distribution with one line on stderr saying why; in `docker` that
+ * line is the error.
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
-import { request } from 'node:http';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import {
+  containerFailure, dockerReachable, engineEndpoint, KeycloakContainerError, startKeycloakContainer, type ContainerStarter,
+} from './keycloak-container.js';
+
+export { dockerReachable, KeycloakContainerError } from './keycloak-container.js';
 
 export const REALM = 'mcp';
 export const DEFAULT_RESOURCE_URI = 'http://localhost:3000/mcp';
 
 export interface StartKeycloakOptions {
-  /** 'auto' (default): Docker when reachable and testcontainers is installed, else local. */
+  /** 'auto' (default): a container when an engine answers and it starts, else local. */
   mode?: 'auto' | 'docker' | 'local';
+  /** Docker path: the image; default quay.io/keycloak/keycloak:<keycloak/VERSION>. */
+  image?: string;
   /** Host port for HTTP; default: a free port. The issuer is http://localhost:<port>/realms/mcp. */
   port?: number;
   /** Host port of the management interface (health) in local mode; default: a free port. */
@@ -73,14 +82,41 @@ export interface KeycloakInstance {
 
 const repoRoot = resolve(fileURLToPath(new URL('../../..', import.meta.url)));
 
+/** What startKeycloak uses to reach the outside world; tests replace parts of it. */
+export interface HarnessDeps {
+  dockerReachable(): Promise<boolean>;
+  startContainer: ContainerStarter;
+  startLocal(opts: StartKeycloakOptions): Promise<KeycloakInstance>;
+  /** Where the one-line reason for an `auto` fallback goes (default: stderr). */
+  warn(line: string): void;
+}
+
+const realDeps: HarnessDeps = {
+  dockerReachable,
+  startContainer: startKeycloakContainer,
+  startLocal,
+  // Straight to stderr: shown even under jest --silent.
+  warn: (line) => process.stderr.write(`${line}\n`),
+};
+
 /** Starts Keycloak with the `mcp` realm imported. */
-export async function startKeycloak(opts: StartKeycloakOptions = {}): Promise<KeycloakInstance> {
+export async function startKeycloak(opts: StartKeycloakOptions = {}, deps: Partial<HarnessDeps> = {}): Promise<KeycloakInstance> {
+  const d: HarnessDeps = { ...realDeps, ...deps };
   const mode = opts.mode ?? parseMode(process.env.KEYCLOAK_HARNESS_MODE);
-  if (mode === 'docker' || (mode === 'auto' && (await dockerReachable()))) {
-    const started = await startWithTestcontainers(opts, mode === 'docker');
-    if (started) return started;
+  if (mode === 'local') return d.startLocal(opts);
+  const image = opts.image ?? `quay.io/keycloak/keycloak:${await readVersion()}`;
+  if (!(await d.dockerReachable())) {
+    if (mode === 'docker') throw new KeycloakContainerError(image, `KEYCLOAK_HARNESS_MODE=docker, but no Docker engine answers at ${engineEndpoint()}`);
+    return d.startLocal(opts);
   }
-  return startLocal(opts);
+  try {
+    return await startInContainer(opts, image, d.startContainer);
+  } catch (err) {
+    const failure = containerFailure(image, err);
+    if (mode === 'docker') throw failure;
+    d.warn(`keycloak-harness: ${failure.message}. Falling back to the local distribution (scripts/keycloak); KEYCLOAK_HARNESS_MODE=docker makes this an error.`);
+    return d.startLocal(opts);
+  }
 }
 
 /**
@@ -323,90 +359,27 @@ function parseEnvFile(text: string): Record<string, string> {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Docker path: testcontainers (optional dependency, loaded only when needed)
+// Docker path: the container itself is keycloak-container.ts
 
-/** The slice of the testcontainers API used here (so this file type-checks without the package). */
-interface StartedContainer {
-  getHost(): string;
-  getMappedPort(port: number): number;
-  stop(): Promise<unknown>;
-}
-interface ContainerBuilder {
-  withEnvironment(env: Record<string, string>): ContainerBuilder;
-  withCopyFilesToContainer(files: { source: string; target: string }[]): ContainerBuilder;
-  withCommand(cmd: string[]): ContainerBuilder;
-  withExposedPorts(...ports: ({ container: number; host: number } | number)[]): ContainerBuilder;
-  withWaitStrategy(strategy: unknown): ContainerBuilder;
-  withStartupTimeout(ms: number): ContainerBuilder;
-  start(): Promise<StartedContainer>;
-}
-interface TestcontainersModule {
-  GenericContainer: new (image: string) => ContainerBuilder;
-  Wait: { forHttp(path: string, port: number): { forStatusCode(code: number): unknown } };
-}
-
-async function loadTestcontainers(): Promise<TestcontainersModule | undefined> {
-  // A variable specifier keeps TypeScript (and bundlers) from resolving the optional package.
-  const specifier = 'testcontainers';
-  try {
-    return (await import(specifier)) as TestcontainersModule;
-  } catch {
-    return undefined;
-  }
-}
-
-/** True when a Docker engine answers /_ping on DOCKER_HOST (unix or tcp) or the default socket. */
-export async function dockerReachable(): Promise<boolean> {
-  const host = process.env.DOCKER_HOST;
-  let target: { socketPath: string } | { host: string; port: number };
-  if (host?.startsWith('tcp://')) {
-    const u = new URL(host.replace(/^tcp:/, 'http:'));
-    target = { host: u.hostname, port: Number(u.port || 2375) };
-  } else {
-    const socketPath = host?.startsWith('unix://') ? host.slice('unix://'.length) : '/var/run/docker.sock';
-    if (!existsSync(socketPath)) return false;
-    target = { socketPath };
-  }
-  return new Promise((done) => {
-    const req = request({ ...target, path: '/_ping', method: 'GET', timeout: 2000 }, (res) => {
-      res.resume();
-      done(res.statusCode === 200);
-    });
-    req.on('timeout', () => req.destroy());
-    req.on('error', () => done(false));
-    req.end();
-  });
-}
-
-async function startWithTestcontainers(opts: StartKeycloakOptions, required: boolean): Promise<KeycloakInstance | undefined> {
-  const tc = await loadTestcontainers();
-  if (!tc) {
-    if (required) throw new Error('KEYCLOAK_HARNESS_MODE=docker needs the "testcontainers" package (npm i -D testcontainers)');
-    return undefined;
-  }
+async function startInContainer(opts: StartKeycloakOptions, image: string, startContainer: ContainerStarter): Promise<KeycloakInstance> {
   const creds = opts.credentials ?? freshCredentials();
   const resourceUri = opts.resourceUri ?? DEFAULT_RESOURCE_URI;
-  const version = await readVersion();
   // A fixed host port, chosen up front, so the pinned hostname (and so the issuer) is known.
   const port = opts.port ?? (await freePort());
   const baseUrl = `http://localhost:${port}`;
-  const container = await new tc.GenericContainer(`quay.io/keycloak/keycloak:${version}`)
-    .withEnvironment({
+  const container = await startContainer({
+    image,
+    env: {
       ...realmEnv(creds, resourceUri),
       // Registration requests reach the container from the Docker gateway, not from 127.0.0.1.
       MCP_DCR_SENDER_MUST_MATCH: 'false',
       ...opts.env,
-    })
-    .withCopyFilesToContainer([
-      { source: join(repoRoot, 'keycloak', 'realm-mcp.json'), target: '/opt/keycloak/data/import/mcp-realm.json' },
-    ])
-    .withCommand(['start-dev', '--import-realm', '--db=dev-mem', `--hostname=${baseUrl}`, '--health-enabled=true'])
-    .withExposedPorts({ container: 8080, host: port }, 9000)
-    .withWaitStrategy(tc.Wait.forHttp('/health/ready', 9000).forStatusCode(200))
-    .withStartupTimeout(opts.startTimeoutMs ?? 240_000)
-    .start();
-
-  let stopped: Promise<void> | undefined;
+    },
+    hostPort: port,
+    baseUrl,
+    realmFile: join(repoRoot, 'keycloak', 'realm-mcp.json'),
+    startTimeoutMs: opts.startTimeoutMs ?? 240_000,
+  });
   return {
     issuer: `${baseUrl}/realms/${REALM}`,
     baseUrl,
@@ -415,9 +388,6 @@ async function startWithTestcontainers(opts: StartKeycloakOptions, required: boo
     mode: 'docker',
     credentials: creds,
     adminToken: adminTokenSource(baseUrl, creds),
-    stop() {
-      stopped ??= container.stop().then(() => undefined);
-      return stopped;
-    },
+    stop: () => container.stop(),
   };
 }
