@@ -5,7 +5,7 @@ import { timingSafeEqual, createHash } from 'node:crypto';
 import express from 'express';
 import type { Request, Response, NextFunction } from 'express';
 import type { InteractionDetails, Provider } from 'oidc-provider';
-import { consentPage, loginPage } from './pages.js';
+import { consentPage, loginPage, type ClientLabel } from './pages.js';
 import { OIDC_SCOPES } from './provider-config.js';
 import type { RealmUser } from './realm.js';
 
@@ -58,12 +58,18 @@ export function createInteractionRouter(opts: InteractionOptions): express.Route
     return grant.save();
   }
 
+  // Pages name the client by its registered client_name; realm clients are not self-registered.
+  async function label(clientId: string): Promise<ClientLabel> {
+    const client = await provider.Client.find(clientId);
+    return { id: clientId, name: client?.clientName, selfRegistered: !opts.autoConsent(clientId) };
+  }
+
   router.get('/:uid', async (req: Request, res: Response) => {
     const details = await provider.interactionDetails(req, res);
     const clientId = String(details.params.client_id);
     const accountId = details.session?.accountId;
     if (details.prompt.name === 'login' || accountId === undefined || !users.has(accountId)) {
-      res.type('html').send(loginPage(details.uid, clientId));
+      res.type('html').send(loginPage(details.uid, await label(clientId)));
       return;
     }
     if (opts.autoConsent(clientId)) {
@@ -72,7 +78,7 @@ export function createInteractionRouter(opts: InteractionOptions): express.Route
       return;
     }
     const { granted, refused } = decide(details, users.get(accountId)!, mcpScopes);
-    res.type('html').send(consentPage(details.uid, clientId, granted, refused));
+    res.type('html').send(consentPage(details.uid, await label(clientId), granted, refused));
   });
 
   router.post('/:uid/login', form, async (req: Request, res: Response) => {
@@ -81,7 +87,7 @@ export function createInteractionRouter(opts: InteractionOptions): express.Route
     const username = String(req.body?.username ?? '');
     const user = users.get(username);
     if (!user || !samePassword(String(req.body?.password ?? ''), user.password)) {
-      res.status(401).type('html').send(loginPage(details.uid, clientId, 'Invalid username or password.', username));
+      res.status(401).type('html').send(loginPage(details.uid, await label(clientId), 'Invalid username or password.', username));
       return;
     }
     const result: Record<string, unknown> = { login: { accountId: username, amr: ['pwd'] } };

@@ -23,6 +23,8 @@ declare module 'oidc-provider' {
   export interface Client {
     clientId: string;
     clientAuthMethod: string;
+    /** The registered `client_name` (RFC 7591 §2), if any. */
+    clientName?: string;
     scope?: string;
     /** dev-auth's own client metadata: the MCP (resource) scopes this client may request. */
     mcp_scopes?: string;

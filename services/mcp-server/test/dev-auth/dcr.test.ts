@@ -56,18 +56,23 @@ describe('anonymous Dynamic Client Registration (RFC 7591)', () => {
 
   it('shows a consent page (Allow/Deny) for registered clients; Deny returns access_denied', async () => {
     const redirectUri = 'http://localhost:6274/oauth/callback';
-    const reg = await register({ redirect_uris: [redirectUri], token_endpoint_auth_method: 'none' });
+    const reg = await register({ redirect_uris: [redirectUri], token_endpoint_auth_method: 'none', client_name: 'MCP Inspector <dev>' });
     const clientId = String(reg.json.client_id);
     // Drive by hand: login, then deny at the consent page.
     const go = browser();
     const form = { 'content-type': 'application/x-www-form-urlencoded' };
     let res = await go(`${s.issuer}/auth?${new URLSearchParams({ client_id: clientId, response_type: 'code', redirect_uri: redirectUri, scope: 'mcp:tools', code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM', code_challenge_method: 'S256' })}`);
     const interaction = new URL(res.headers.get('location')!, s.issuer).href;
+    // Both pages name the client by its registered client_name (escaped), the id shown beside it.
+    const login = await (await go(interaction)).text();
+    expect(login).toContain('to continue to <b>MCP Inspector &lt;dev&gt;</b>');
+    expect(login).toContain(`Client id <code>${clientId}</code> (self-registered`);
     res = await go(`${interaction}/login`, { method: 'POST', headers: form, body: new URLSearchParams({ username: 'alice', password: ENV.MCP_DEMO_ALICE_PASSWORD }) });
     res = await go(new URL(res.headers.get('location')!, s.issuer).href);
     res = await go(new URL(res.headers.get('location')!, s.issuer).href);
     const html = await res.text();
-    expect(html).toContain('Authorize');
+    expect(html).toContain('<h1>Authorize MCP Inspector &lt;dev&gt;?</h1>');
+    expect(html).not.toContain(`<h1>Authorize ${clientId}`);
     const abort = /action="([^"]+\/abort)"/.exec(html)![1]!;
     res = await go(new URL(abort, s.issuer).href, { method: 'POST' });
     res = await go(new URL(res.headers.get('location')!, s.issuer).href);
