@@ -54,7 +54,7 @@ function recordingFetch(seen: Seen[]): typeof fetch {
 }
 
 const STEP_UP = () => `Bearer resource_metadata="${rmu}", error="insufficient_scope", error_description="The access token lacks the required scope", scope="mcp:tools mcp:admin"`;
-const BOB_TOOLS = ['get_called_tools', 'get_time', 'get_weather', 'whoami'];
+const BOB_TOOLS = ['generate_report', 'get_called_tools', 'get_time', 'get_weather', 'whoami'];
 
 describe('SDK v1 client (@modelcontextprotocol/sdk), 2025-11-25', () => {
   it('from an unauthenticated request: 401 → RFC 9728 metadata → AS metadata → DCR → code + PKCE as bob → tools', async () => {

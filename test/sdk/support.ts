@@ -17,7 +17,7 @@ import { createMcpServer, type McpServer } from '../../services/mcp-server/src/s
 export const ALL_SCOPES = ['mcp:tools', 'mcp:prompts', 'mcp:resources', 'mcp:private', 'mcp:admin'];
 
 /** The names of the shipped example tools, sorted. */
-export const EXAMPLE_TOOLS = ['admin_reset_stats', 'get_called_tools', 'get_private_notes', 'get_time', 'get_weather', 'whoami'];
+export const EXAMPLE_TOOLS = ['admin_reset_stats', 'generate_report', 'get_called_tools', 'get_private_notes', 'get_time', 'get_weather', 'whoami'];
 
 /** A tool that asks the user to confirm through elicitation (form mode). */
 export const confirmOrder = defineTool({

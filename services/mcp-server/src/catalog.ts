@@ -5,6 +5,7 @@
 import type { Lifespan } from './server.js';
 import adminResetStats from './tools/admin-reset-stats.js';
 import { CalledTools } from './tools/called-tools.js';
+import generateReport from './tools/generate-report.js';
 import getCalledTools from './tools/get-called-tools.js';
 import getPrivateNotes from './tools/get-private-notes.js';
 import getTime from './tools/get-time.js';
@@ -16,7 +17,7 @@ import serverInfo from './resources/server-info.js';
 import weatherReport from './resources/weather-report.js';
 
 /** Example tools. */
-export const tools = [getWeather, getTime, whoami, getCalledTools, getPrivateNotes, adminResetStats];
+export const tools = [getWeather, getTime, whoami, getCalledTools, getPrivateNotes, adminResetStats, generateReport];
 /** Example prompts. */
 export const prompts = [getAdvice, help];
 /** Example fixed resources. */

@@ -34,6 +34,8 @@ export interface CallOptions {
   capabilities?: JsonObject;
   meta?: JsonObject;
   onNotify?: (n: JsonRpcNotification) => void;
+  /** Cancels the request when aborted (as a client cancelling or disconnecting would). */
+  signal?: AbortSignal;
 }
 
 /** The example server and a way to call it. */
@@ -66,7 +68,7 @@ export async function examples(): Promise<Examples> {
         protocolVersion: MODERN_VERSION,
         principal: opts.principal ?? principal(),
         headers: Object.freeze({ ...(opts.headers ?? {}) }),
-        signal: new AbortController().signal,
+        signal: opts.signal ?? new AbortController().signal,
         notify: (n) => opts.onNotify?.(n),
       };
       const meta = {
