@@ -5,7 +5,7 @@
  */
 import { lifespan, prompts, resources, templates, tools } from './catalog.js';
 import { authFromConfig, type AuthSetup } from './bootstrap/auth-from-config.js';
-import { startHttp } from './bootstrap/start-http.js';
+import { DRAIN_MS, startHttp } from './bootstrap/start-http.js';
 import { startDevAuth, type DevAuth } from './bootstrap/dev-auth.js';
 import { loadConfig, ConfigError, type Config } from './config/config.js';
 import { createLogger, type Logger } from './logging/logger.js';
@@ -66,9 +66,14 @@ async function main(argv: string[]): Promise<void> {
   logger.info('MCP server listening', { url: http.url, resource, sessions: config.MCP_SESSIONS, issuers: auth?.metadata.authorization_servers ?? [] });
 
   const shutdown = (signal: string) => {
-    logger.info('shutting down', { signal });
-    setTimeout(() => process.exit(1), 10_000).unref();
-    void http.close().then(() => server.close()).then(() => devAuth?.close()).then(() => process.exit(0));
+    // Graceful drain: calls in flight finish (up to DRAIN_MS) before the lifespan stops;
+    // Docker sends SIGKILL 10 s after SIGTERM, so the hard stop comes just before that.
+    logger.info('shutting down: draining requests in flight', { signal, graceMs: DRAIN_MS });
+    setTimeout(() => process.exit(1), DRAIN_MS + 1_500).unref();
+    void http.close(DRAIN_MS).then(() => server.close()).then(() => devAuth?.close()).then(() => {
+      logger.info('shut down');
+      process.exit(0);
+    });
   };
   process.once('SIGTERM', () => shutdown('SIGTERM'));
   process.once('SIGINT', () => shutdown('SIGINT'));

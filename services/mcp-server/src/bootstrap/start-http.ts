@@ -11,8 +11,19 @@ import { localPrincipal } from '../mcp/principal.js';
 import type { McpServer } from '../server.js';
 import type { AuthSetup } from './auth-from-config.js';
 
+/** How long close() lets requests in flight finish before cutting their connections. */
+export const DRAIN_MS = 8_000;
+
 /** A running HTTP server and how to stop it. */
-export interface RunningHttp { server: Server; url: string; close(): Promise<void> }
+export interface RunningHttp {
+  server: Server;
+  url: string;
+  /**
+   * Graceful stop: no new connections, long-lived streams ended, requests in flight finish
+   * (up to `graceMs`, default DRAIN_MS, then their connections are cut).
+   */
+  close(graceMs?: number): Promise<void>;
+}
 
 /** Listen on HOST:PORT with the given auth (or none). */
 export async function startHttp(config: Config, mcp: McpServer, auth: AuthSetup | undefined, logger: Logger): Promise<RunningHttp> {
@@ -49,10 +60,20 @@ export async function startHttp(config: Config, mcp: McpServer, auth: AuthSetup 
   return {
     server,
     url,
-    close: () => new Promise<void>((resolve) => {
+    close: (graceMs = DRAIN_MS) => new Promise<void>((resolve) => {
+      // A stop (SIGTERM from `docker compose stop`, a rolling update) must not fail the calls
+      // in flight: stop listening, end the streams that only end when told to (GET streams,
+      // subscriptions/listen), and let every other response finish. Keep-alive connections are
+      // closed as soon as they fall idle (checked every 50 ms), not after keepAliveTimeout.
+      const idle = setInterval(() => server.closeIdleConnections(), 50);
+      const deadline = setTimeout(() => server.closeAllConnections(), graceMs);
+      server.close(() => {
+        clearInterval(idle);
+        clearTimeout(deadline);
+        resolve();
+      });
       endpoint.close();
-      server.close(() => resolve());
-      server.closeAllConnections();
+      server.closeIdleConnections();
     }),
   };
 }
