@@ -6,6 +6,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { envFileDisagreements } from './lib/env-file-agreement.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const bin = join(root, '.cache/compose-check/compose-check');
@@ -48,6 +49,21 @@ check('the introspection secret is the realm\'s mcp-server secret', mcp.environm
 check('mcp-server runs read-only with init', mcp.read_only === true && mcp.init === true);
 const published = (svc) => svc.ports.map((p) => `${p.published}:${p.target}`);
 check('ports 3000 and 8080 are published', published(mcp).includes('3000:3000') && published(kc).includes('8080:8080'));
+// The demo runs dev-mem (H2): a JDBC URL for PostgreSQL handed to it stops Keycloak, so only
+// the host and database reach Keycloak, and in prod they name the profile's own postgres.
+check('the demo keycloak runs dev-mem and gets no KC_DB_URL', kc.environment.KC_DB === 'dev-mem' && !('KC_DB_URL' in kc.environment));
+const pk = prod.services.keycloak.environment;
+check('prod keycloak is pointed at the postgres service and its database', !('KC_DB_URL' in pk) && pk.KC_DB_URL_HOST === 'postgres'
+  && pk.KC_DB_URL_DATABASE === prod.services.postgres.environment.POSTGRES_DB
+  && pk.KC_DB_USERNAME === prod.services.postgres.environment.POSTGRES_USER && pk.KC_DB_PASSWORD === prod.services.postgres.environment.POSTGRES_PASSWORD);
+check('prod keycloak waits for a healthy postgres', prod.services.keycloak.depends_on?.postgres?.condition === 'service_healthy');
+
+// .env.example is read by compose (its dotenv parser) and by bash (make keycloak / make start
+// do `set -a; . ./.env`): every value must mean the same to both, and what is written.
+const dotenv = JSON.parse(execFileSync(bin, ['--dotenv', '.env.example'], { cwd: root, encoding: 'utf8' }));
+const disagreements = envFileDisagreements(join(root, '.env.example'), dotenv);
+for (const d of disagreements) console.error(`  .env.example: ${d}`);
+check(`every value of .env.example reads the same in compose, in bash and as written (${Object.keys(dotenv).length} variables)`, disagreements.length === 0);
 
 for (const f of failures) console.error(`compose check FAILED: ${f}`);
 console.log(`compose: ${passed} passed, ${failures.length} failed`);
