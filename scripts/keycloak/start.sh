@@ -53,6 +53,8 @@ rm -f "$KC_PID_FILE" "$KC_ENV_FILE"
 
 "$(dirname "${BASH_SOURCE[0]}")/fetch.sh" >/dev/null
 kc_pick_java_home
+# The realm's client registration policy "mcp-step-up-scopes" lives in our provider jar.
+"$(dirname "${BASH_SOURCE[0]}")/build-provider.sh" "$KC_HOME"
 
 [[ -n "$port" ]] || port="$(free_port)"
 [[ -n "$mgmt_port" ]] || mgmt_port="$(free_port)"

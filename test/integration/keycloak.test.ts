@@ -172,7 +172,9 @@ suite('MCP server with a real Keycloak', () => {
     expect(registered.client_id).toBeTruthy();
     expect(registered.client_id).not.toBe(INSPECTOR);
     expect(registered).toMatchObject({ client_name: 'MCP Inspector', token_endpoint_auth_method: 'none', redirect_uris: [INSPECTOR_REDIRECT] });
-    expect(registered.scope?.split(' ').sort()).toEqual(challengeScope.split(' ').sort());
+    // Keycloak answers with the client's optional scopes: the ones asked for, plus the privileged
+    // ones the realm's mcp-step-up-scopes policy attaches so the client can step up later.
+    expect(registered.scope?.split(' ')).toEqual(expect.arrayContaining([...challengeScope.split(' '), ADMIN_SCOPE]));
 
     expect(provider.authorizationUrls).toHaveLength(1);
     const authUrl = provider.authorizationUrls[0]!;
@@ -264,6 +266,40 @@ suite('MCP server with a real Keycloak', () => {
     } finally {
       await setRealmRole(kc, 'bob', ADMIN_ROLE, false);
     }
+  });
+
+  it('step-up with a dynamically registered client (as MCP Inspector registers, with the challenge scope): admin gets mcp:admin, alice is refused', async () => {
+    const reg = await fetch(`${kc.issuer}/clients-registrations/openid-connect`, {
+      method: 'POST', headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        client_name: 'MCP Inspector', redirect_uris: [INSPECTOR_REDIRECT], token_endpoint_auth_method: 'none',
+        grant_types: ['authorization_code', 'refresh_token'], response_types: ['code'], scope: `${challengeScope} offline_access`,
+      }),
+    });
+    expect(reg.status).toBe(201);
+    const clientId = String(((await reg.json()) as { client_id: string }).client_id);
+
+    // admin signs in with the challenge scope only: the admin tool is listed but refused (403).
+    const browser = new Browser();
+    const first = await login(browser, 'admin', challengeScope, clientId);
+    expect(scopesOf(first.tokens.access_token)).not.toContain(ADMIN_SCOPE);
+    const denied = await callTool(server.url, first.tokens.access_token, 'admin_reset_stats', { confirm: true });
+    expect(denied.status).toBe(403);
+    const wanted = challengeParam(denied.wwwAuthenticate, 'scope') ?? '';
+    expect(wanted.split(' ')).toContain(ADMIN_SCOPE);
+
+    // The step-up: the same registered client asks for mcp:admin. Before the realm's policy this
+    // was invalid_scope at the authorization endpoint, for everybody.
+    const stepped = await login(browser, 'admin', wanted, clientId);
+    expect(scopesOf(stepped.tokens.access_token)).toEqual(expect.arrayContaining([ADMIN_SCOPE, TOOLS]));
+    const ok = await callTool(server.url, stepped.tokens.access_token, 'admin_reset_stats', { confirm: true });
+    expect(ok.status).toBe(200);
+    expect(ok.body.result).toMatchObject({ structuredContent: { by: decodeJwt(stepped.tokens.access_token).sub } });
+
+    // alice may ask, but she lacks the mcp-admin role: Keycloak leaves the scope out, still 403.
+    const alice = await login(new Browser(), 'alice', wanted, clientId);
+    expect(scopesOf(alice.tokens.access_token)).not.toContain(ADMIN_SCOPE);
+    expect((await callTool(server.url, alice.tokens.access_token, 'admin_reset_stats', { confirm: true })).status).toBe(403);
   });
 
   it('audience mismatch: tokens from the same Keycloak issued for another audience get 401 invalid_token', async () => {
