@@ -28,7 +28,7 @@ if [[ -f "$out" && -z "$(find "$src/src" -newer "$out" -type f -print -quit)" ]]
 work="$(mktemp -d)"; trap 'rm -rf "$work"' EXIT
 mapfile -t sources < <(find "$src/src/main/java" -name '*.java')
 # --release 17: Keycloak runs on Java 17 or newer.
-"$javac" --release 17 -nowarn -cp "$lib/*" -d "$work/classes" "${sources[@]}"
+"$javac" --release 17 -encoding UTF-8 -nowarn -cp "$lib/*" -d "$work/classes" "${sources[@]}"
 cp -r "$src/src/main/resources/." "$work/classes/"
 mkdir -p "$(dirname "$out")"
 "$jar" --create --file "$work/provider.jar" -C "$work/classes" .
