@@ -47,8 +47,8 @@ check('tokens are addressed to the resource the server serves', mcp.environment.
 check('the server reaches keycloak on the compose network for keys', mcp.environment.MCP_AUTH_JWKS_URI.startsWith('http://keycloak:8080/realms/mcp/'));
 check('the introspection secret is the realm\'s mcp-server secret', mcp.environment.MCP_INTROSPECTION_CLIENT_SECRET === kc.environment.MCP_SERVER_CLIENT_SECRET);
 check('mcp-server runs read-only with init', mcp.read_only === true && mcp.init === true);
-const published = (svc) => svc.ports.map((p) => `${p.published}:${p.target}`);
-check('ports 3000 and 8080 are published', published(mcp).includes('3000:3000') && published(kc).includes('8080:8080'));
+const published = (svc) => svc.ports.map((p) => `${p.host_ip}:${p.published}:${p.target}`);
+check('ports 3000 and 8080 are published on loopback only', published(mcp).join() === '127.0.0.1:3000:3000' && published(kc).join() === '127.0.0.1:8080:8080');
 // The demo runs dev-mem (H2): a JDBC URL for PostgreSQL handed to it stops Keycloak, so only
 // the host and database reach Keycloak, and in prod they name the profile's own postgres.
 check('the demo keycloak runs dev-mem and gets no KC_DB_URL', kc.environment.KC_DB === 'dev-mem' && !('KC_DB_URL' in kc.environment));
