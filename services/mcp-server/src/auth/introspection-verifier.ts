@@ -34,6 +34,8 @@ export interface IntrospectionVerifierOptions {
   /** Clock, epoch ms. */
   readonly now?: () => number;
   readonly allowInsecureHttp?: boolean;
+  /** The AS answers scopes in `scp` instead of the RFC 7662 `scope` string (default false). */
+  readonly scpClaim?: boolean;
 }
 
 /** Verifies opaque tokens by introspection. */
@@ -48,7 +50,7 @@ export interface IntrospectionVerifier {
 
 const KNOWN = ['issuer', 'clientId', 'clientAuth', 'introspectionEndpoint', 'audiences', 'requireAudience',
   'positiveTtlMs', 'negativeTtlMs', 'cacheMaxEntries', 'clockToleranceSeconds', 'timeoutMs', 'fetch', 'now',
-  'allowInsecureHttp'];
+  'allowInsecureHttp', 'scpClaim'];
 
 type Cached = { readonly principal: Principal } | { readonly rejected: string };
 
@@ -88,11 +90,13 @@ export function createIntrospectionVerifier(options: IntrospectionVerifierOption
     if (aud ? !aud.some((a) => audiences.includes(a)) : options.requireAudience === true) return { rejected: 'audience' };
     if (r.typ !== undefined && String(r.typ).toLowerCase() !== 'bearer') return { rejected: 'not an access token' };
     if (typeof r.sub !== 'string' || r.sub === '') return { rejected: 'no sub' };
+    let scopes: string[];
+    try { scopes = scopesFromClaims(r, { scp: options.scpClaim === true }); } catch (e) { return { rejected: (e as AuthError).reason ?? 'scope' }; }
     return {
       principal: createPrincipal({
         subject: r.sub,
         ...(typeof r.client_id === 'string' ? { clientId: r.client_id } : {}),
-        scopes: scopesFromClaims(r),
+        scopes,
         claims: r,
         ...(typeof r.exp === 'number' ? { expiresAt: r.exp } : {}),
         issuer: typeof r.iss === 'string' ? r.iss : options.issuer,

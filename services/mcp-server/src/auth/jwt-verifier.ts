@@ -21,6 +21,8 @@ export interface JwtIssuerOptions {
   readonly jwksUri?: string;
   /** Overrides the verifier-wide/metadata algorithm list for this issuer. */
   readonly algorithms?: readonly string[];
+  /** This issuer puts scopes in `scp` instead of the RFC 9068 `scope` string (default false). */
+  readonly scpClaim?: boolean;
 }
 
 /** Options for createJwtVerifier (times in ms unless named *Seconds). */
@@ -63,6 +65,7 @@ interface IssuerState {
   readonly keys: JwksKeySource;
   jwksUri: string | undefined;
   algorithms: readonly string[] | undefined;
+  readonly scpClaim: boolean;
 }
 
 const KNOWN = ['issuers', 'audiences', 'algorithms', 'clockToleranceSeconds', 'typ', 'jwksCooldownMs',
@@ -102,6 +105,7 @@ export function createJwtVerifier(options: JwtVerifierOptions): JwtVerifier {
     const state: IssuerState = {
       issuer,
       jwksUri,
+      scpClaim: cfg.scpClaim === true,
       algorithms: checkAlgorithms('issuers[].algorithms', cfg.algorithms) ?? globalAlgs,
       keys: createJwksKeySource({
         ...keyOptions,
@@ -152,7 +156,7 @@ export function createJwtVerifier(options: JwtVerifierOptions): JwtVerifier {
     } catch (err) {
       throw toAuthError(err);
     }
-    return toPrincipal(payload, token, now() / 1000 + tolerance);
+    return toPrincipal(payload, token, now() / 1000 + tolerance, state.scpClaim);
   };
 
   const status = (): VerifierStatus =>
@@ -168,7 +172,7 @@ export function createJwtVerifier(options: JwtVerifierOptions): JwtVerifier {
   };
 }
 
-function toPrincipal(payload: JWTPayload, token: string, latestIat: number): Principal {
+function toPrincipal(payload: JWTPayload, token: string, latestIat: number, scpClaim: boolean): Principal {
   if (typeof payload.sub !== 'string' || payload.sub === '') throw new AuthError('invalid_token', { reason: 'no sub' });
   // jose only checks iat against maxTokenAge; a token "issued" in the future is bogus.
   if (typeof payload.iat === 'number' && payload.iat > latestIat) {
@@ -184,7 +188,7 @@ function toPrincipal(payload: JWTPayload, token: string, latestIat: number): Pri
   return createPrincipal({
     subject: payload.sub,
     ...(clientId !== undefined ? { clientId } : {}),
-    scopes: scopesFromClaims(payload),
+    scopes: scopesFromClaims(payload, { scp: scpClaim }),
     claims: payload,
     ...(typeof payload.exp === 'number' ? { expiresAt: payload.exp } : {}),
     ...(typeof payload.iss === 'string' ? { issuer: payload.iss } : {}),

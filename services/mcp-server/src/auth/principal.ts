@@ -29,10 +29,37 @@ export function tokenOf(principal: Principal): string | undefined {
   return tokens.get(principal);
 }
 
-/** Parses scopes from `scope` (RFC 9068 §2.2.3, space-delimited) or `scp` (array or string). */
-export function scopesFromClaims(claims: Readonly<Record<string, unknown>>): string[] {
-  const raw = claims.scope ?? claims.scp;
-  const list = typeof raw === 'string' ? raw.split(' ') : Array.isArray(raw) ? raw : [];
+/** Where a token's scopes may come from. */
+export interface ScopeClaimOptions {
+  /**
+   * Also accept an `scp` claim (array of strings, or a space-delimited string) when `scope` is
+   * absent: only for issuers configured as using it (Okta, Entra ID), never by default.
+   */
+  readonly scp?: boolean;
+}
+
+/**
+ * Parses the granted scopes. RFC 9068 §2.2.3 (and RFC 7662 §2.2 for introspection): `scope`
+ * is ONE string of space-delimited scope tokens (RFC 6749 §3.3). Any other shape — an array,
+ * a number, an object — is refused rather than guessed at: an array read as a list of grants
+ * would let a token mean something its issuer never wrote. `scp` counts only where enabled;
+ * a token without either carries no scopes.
+ */
+export function scopesFromClaims(claims: Readonly<Record<string, unknown>>, options: ScopeClaimOptions = {}): string[] {
+  let raw: unknown = claims.scope;
+  let list: unknown[];
+  if (raw !== undefined) {
+    if (typeof raw !== 'string') throw new AuthError('invalid_token', { reason: 'scope claim is not a space-delimited string (RFC 9068 §2.2.3)' });
+    list = raw.split(' ');
+  } else if (claims.scp !== undefined) {
+    raw = claims.scp;
+    if (!options.scp) throw new AuthError('invalid_token', { reason: 'scp claim from an issuer not configured for it (MCP_AUTH_SCP_ISSUERS)' });
+    if (typeof raw === 'string') list = raw.split(' ');
+    else if (Array.isArray(raw) && raw.every((s) => typeof s === 'string')) list = raw;
+    else throw new AuthError('invalid_token', { reason: 'scp claim is neither a string nor an array of strings' });
+  } else {
+    return [];
+  }
   const out = new Set<string>();
   for (const s of list) if (typeof s === 'string' && s !== '') out.add(s);
   return [...out];

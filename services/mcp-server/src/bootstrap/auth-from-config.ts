@@ -42,7 +42,11 @@ export function authFromConfig(config: Config, source: AuthSource, logger: Logge
     : undefined;
   // Endpoint overrides apply to the first issuer: its URL may name a host the server itself
   // cannot reach (localhost inside a container), while tokens must still carry that issuer.
-  const jwtIssuers = issuers.map((issuer, i) => (i === 0 && config.MCP_AUTH_JWKS_URI ? { issuer, jwksUri: config.MCP_AUTH_JWKS_URI } : issuer));
+  // RFC 9068 `scope` strings only, unless an issuer is named as one that writes `scp`.
+  const scp = new Set(config.MCP_AUTH_SCP_ISSUERS ?? []);
+  const jwtIssuers = issuers.map((issuer, i) => ({
+    issuer, scpClaim: scp.has(issuer), ...(i === 0 && config.MCP_AUTH_JWKS_URI ? { jwksUri: config.MCP_AUTH_JWKS_URI } : {}),
+  }));
   const verifier = createTokenVerifier({
     mode: config.MCP_TOKEN_MODE,
     resource,
@@ -56,7 +60,7 @@ export function authFromConfig(config: Config, source: AuthSource, logger: Logge
     ...(config.MCP_TOKEN_MODE !== 'jwt' && introspectionClient
       ? { introspection: {
           issuer: issuers[0], ...introspectionClient, clockToleranceSeconds: config.MCP_CLOCK_TOLERANCE_SECONDS,
-          positiveTtlMs: config.MCP_INTROSPECTION_CACHE_TTL_MS,
+          positiveTtlMs: config.MCP_INTROSPECTION_CACHE_TTL_MS, scpClaim: scp.has(issuers[0]),
           ...(config.MCP_INTROSPECTION_ENDPOINT ? { introspectionEndpoint: config.MCP_INTROSPECTION_ENDPOINT } : {}),
         } }
       : {}),

@@ -6,6 +6,8 @@ import { z } from 'zod';
 
 const list = z.string().transform((s) => s.split(/[\s,]+/).filter(Boolean));
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+/** A positive integer setting with an upper bound, a default and a description for errors. */
+const posInt = (max: number, fallback: number, what: string) => z.coerce.number().int().min(1).max(max).default(fallback).describe(what);
 
 const schema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -49,7 +51,24 @@ const schema = z.object({
   MCP_DEV_AUTH_PORT: z.coerce.number().int().min(0).max(65535).default(9400).describe('port of the development authorization server (loopback only)'),
   MCP_RATE_LIMIT_WINDOW_MS: z.coerce.number().int().min(1000).default(60_000),
   MCP_RATE_LIMIT_MAX: z.coerce.number().int().min(1).default(600).describe('requests per window per subject (per IP before authentication)'),
-  MCP_RATE_LIMIT_FAILED_AUTH_MAX: z.coerce.number().int().min(1).default(30).describe('failed authentications per window per IP'),
+  MCP_RATE_LIMIT_FAILED_AUTH_MAX: z.coerce.number().int().min(1).default(30).describe('failed authentications per window per client address before its failing requests are slowed down'),
+  MCP_AUTH_FAILURE_DELAY_MS: z.coerce.number().int().min(1).max(60_000).default(1000).describe('once an address is over MCP_RATE_LIMIT_FAILED_AUTH_MAX: milliseconds between two failed-authentication answers to it'),
+  MCP_AUTH_SCP_ISSUERS: list.optional().describe('issuers whose tokens carry scopes in an `scp` claim (array or string) instead of the RFC 9068 `scope` string, e.g. Okta or Entra ID'),
+  // --- Quotas on client-created state (docs/security.md) ---
+  MCP_MAX_SESSIONS: posInt(1_000_000, 10_000, 'sessions held by the whole server (MCP_SESSIONS=sessions)'),
+  MCP_MAX_SESSIONS_PER_PRINCIPAL: posInt(10_000, 16, 'sessions per principal; a new one ends that principal\'s least recently used session'),
+  MCP_MAX_STREAMS: posInt(1_000_000, 10_000, 'long-lived streams (GET and subscriptions/listen) held by the whole server'),
+  MCP_MAX_STREAMS_PER_PRINCIPAL: posInt(10_000, 32, 'long-lived streams per principal'),
+  MCP_MAX_STREAMS_PER_SESSION: posInt(1000, 4, 'GET streams per session'),
+  MCP_STREAM_MAX_LIFETIME_MS: posInt(86_400_000, 1_800_000, 'milliseconds after which the server ends a long-lived stream (the client reconnects)'),
+  MCP_MAX_SUBSCRIPTIONS_PER_SESSION: posInt(100_000, 100, 'resources/subscribe URIs per session, and resourceSubscriptions per subscriptions/listen stream'),
+  MCP_MAX_PENDING_REQUESTS: posInt(1_000_000, 1000, 'server-to-client requests awaiting an answer, whole server'),
+  MCP_MAX_PENDING_REQUESTS_PER_PRINCIPAL: posInt(10_000, 16, 'server-to-client requests awaiting an answer, per principal'),
+  // --- HTTP server (slow clients, connections) ---
+  MCP_HEADERS_TIMEOUT_MS: posInt(600_000, 20_000, 'milliseconds a client has to send the complete request headers'),
+  MCP_REQUEST_TIMEOUT_MS: posInt(3_600_000, 60_000, 'milliseconds a client has to send the complete request, body included'),
+  MCP_KEEP_ALIVE_TIMEOUT_MS: posInt(600_000, 5_000, 'milliseconds an idle keep-alive connection stays open (above the idle timeout of a proxy in front)'),
+  MCP_MAX_CONNECTIONS: posInt(1_000_000, 1024, 'open TCP connections; further ones are closed at once'),
   LOG_LEVEL: z.enum(['error', 'warn', 'info', 'debug', 'silent']).default('info'),
 });
 

@@ -57,6 +57,14 @@ describe('introspection verifier (RFC 7662)', () => {
     expect(v.requestCount).toBe(2);
   });
 
+  it('refuses scope as an array (RFC 7662 §2.2: a space-separated string); scp only when configured', async () => {
+    answers.arr = { active: true, sub: 'b', scope: ['mcp:tools', 'mcp:admin'] };
+    answers.scp = { active: true, sub: 'b', scp: ['mcp:tools'] };
+    await rejects(verifier().verify('arr'), 'invalid_token', 'scope claim');
+    await rejects(verifier().verify('scp'), 'invalid_token', 'scp');
+    expect((await verifier({ scpClaim: true }).verify('scp')).scopes).toEqual(['mcp:tools']);
+  });
+
   it('never caches past exp', async () => {
     answers.short = { active: true, sub: 'bob', exp: sec() + 5 };
     const v = verifier({ positiveTtlMs: 60_000, clockToleranceSeconds: 0 });

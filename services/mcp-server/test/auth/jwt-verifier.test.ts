@@ -54,14 +54,31 @@ describe('JWT access tokens (RFC 9068)', () => {
     expect(as.count('/.well-known/oauth-authorization-server/realms/test')).toBe(1);
   });
 
-  it('accepts scp arrays, scp strings, and tokens without scope (empty scopes)', async () => {
+  it('takes scope only as an RFC 9068 space-delimited string; a token without scope has none', async () => {
     const v = verifier();
+    const dup = await v.verify(await signToken(key, claims({ scope: 'a b a' })));
+    expect(dup.scopes).toEqual(['a', 'b']);
+    const none = await v.verify(await signToken(key, claims({ scope: undefined })));
+    expect(none.scopes).toEqual([]);
+  });
+
+  it('refuses scope as a JSON array (it granted every listed scope before) or any other non-string', async () => {
+    const v = verifier();
+    await rejects(v.verify(await signToken(key, claims({ scope: ['mcp:tools', 'mcp:admin'] }))), 'invalid_token', 'scope claim');
+    await rejects(v.verify(await signToken(key, claims({ scope: 42 }))), 'invalid_token', 'scope claim');
+    await rejects(v.verify(await signToken(key, claims({ scope: { admin: true } }))), 'invalid_token', 'scope claim');
+  });
+
+  it('refuses scp unless the issuer is configured for it; configured, takes arrays and strings', async () => {
+    await rejects(verifier().verify(await signToken(key, claims({ scope: undefined, scp: ['a'] }))), 'invalid_token', 'scp');
+    const v = verifier({ issuers: [{ issuer: as.issuer, scpClaim: true }] });
     const arr = await v.verify(await signToken(key, claims({ scope: undefined, scp: ['a', 'b', 'a'] })));
     expect(arr.scopes).toEqual(['a', 'b']);
     const str = await v.verify(await signToken(key, claims({ scope: undefined, scp: 'x y' })));
     expect(str.scopes).toEqual(['x', 'y']);
-    const none = await v.verify(await signToken(key, claims({ scope: undefined })));
-    expect(none.scopes).toEqual([]);
+    await rejects(v.verify(await signToken(key, claims({ scope: undefined, scp: [1, 2] }))), 'invalid_token', 'scp');
+    // `scope`, when present, still wins and must still be a string.
+    await rejects(v.verify(await signToken(key, claims({ scope: ['a'], scp: ['a'] }))), 'invalid_token', 'scope claim');
   });
 
   it('uses azp as clientId when client_id is absent', async () => {
