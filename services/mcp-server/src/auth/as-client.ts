@@ -4,7 +4,7 @@
 import * as client from 'openid-client';
 import type { CryptoKey, ServerMetadata } from 'openid-client';
 import { ConfigurationError } from './errors.js';
-import type { FetchLike } from './fetch-json.js';
+import { boundedFetch, type FetchLike } from './fetch-json.js';
 import { discoverIssuerMetadata } from './issuer-metadata.js';
 import { checkIssuer } from './options.js';
 import { checkEndpointUrl, isLoopback } from './urls.js';
@@ -70,7 +70,10 @@ export function createAsClient(options: AsClientOptions, required: 'introspectio
       : await discoverIssuerMetadata(issuer, options.fetch, options.timeoutMs);
     const endpoint = checkEndpointUrl(required, metadata[required], options.allowInsecureHttp);
     const config = new client.Configuration(metadata as ServerMetadata, options.clientId, undefined, clientAuth);
-    config[client.customFetch] = (url, init) => options.fetch(url, init as RequestInit);
+    // Introspection and token-exchange responses are capped as they stream and time out as a
+    // whole, like metadata and JWKS fetches (fetch-json.ts).
+    const bounded = boundedFetch(options.fetch, options.timeoutMs);
+    config[client.customFetch] = (url, init) => bounded(url, init as RequestInit);
     config.timeout = Math.ceil(options.timeoutMs / 1000);
     // openid-client is https-only; plain http passed the same policy check above.
     if (endpoint.protocol === 'http:' && (isLoopback(endpoint) || options.allowInsecureHttp)) {
