@@ -27,5 +27,5 @@ export const templates = [weatherReport];
 
 /** Shared state for the examples: created once at start-up. */
 export const lifespan: Lifespan = {
-  start: () => ({ calledTools: new CalledTools() }),
+  start: () => ({ calledTools: new CalledTools(tools.map((t) => t.name)) }),
 };

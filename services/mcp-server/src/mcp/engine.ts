@@ -3,6 +3,7 @@
  * No transport knowledge here beyond the HTTP status each outcome should carry.
  */
 import { randomBytes } from 'node:crypto';
+import { clip } from './bounds.js';
 import type { Call } from './call.js';
 import { metaOf } from './call.js';
 import type { AppState, ClientInfo, TokenExchangeFn } from './context.js';
@@ -92,7 +93,8 @@ export function createEngine(opts: EngineOptions): Engine {
     const started = services.now();
     const params = (req.params ?? {}) as JsonObject;
     const named = NAMED_METHODS.get(req.method);
-    const name = named ? String(params[named] ?? '') : '';
+    // Audit records are kept (logs, example state): a client-chosen name is capped.
+    const name = named ? clip(String(params[named] ?? '')) : '';
     const audit = (outcome: AuditEvent['outcome']) => {
       if (!AUDITED.has(req.method)) return;
       const { subject, clientId } = ex.principal;

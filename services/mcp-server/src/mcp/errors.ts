@@ -17,7 +17,8 @@ export type McpErrorCode =
   | 'ERR_MISSING_CAPABILITY'
   | 'ERR_UNSUPPORTED_VERSION'
   | 'ERR_SESSION_NOT_FOUND'
-  | 'ERR_SESSION_REQUIRED';
+  | 'ERR_SESSION_REQUIRED'
+  | 'ERR_QUOTA_EXCEEDED';
 
 /** A protocol error with its JSON-RPC code and the HTTP status a transport should use. */
 export class McpError extends Error {

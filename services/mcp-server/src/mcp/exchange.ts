@@ -13,7 +13,7 @@ export interface LegacySession {
   readonly owner: string;
   protocolVersion: string;
   capabilities?: JsonObject;
-  clientInfo?: { name?: string; version?: string };
+  clientInfo?: { name?: string; version?: string; title?: string };
   /** Set by `logging/setLevel`; undefined means "send everything". */
   logLevel?: LogLevel;
   /** URIs from `resources/subscribe`. */
@@ -43,4 +43,10 @@ export interface Exchange {
    * client's result. Absent when the transport cannot carry one.
    */
   request?(method: string, params: JsonObject | undefined): Promise<JsonObject>;
+  /**
+   * Limits the transport sets for long-lived requests (subscriptions/listen): how many
+   * resource URIs one stream may watch, and when the server ends the stream (the client
+   * reconnects). Absent: the engine's defaults, no lifetime.
+   */
+  readonly streamLimits?: { readonly maxSubscriptions: number; readonly lifetimeMs?: number };
 }

@@ -87,11 +87,29 @@ describe('subscriptions/listen', () => {
     ['missing notifications', {}],
     ['notifications as an array', { notifications: [] }],
     ['non-string resourceSubscriptions', { notifications: { resourceSubscriptions: [1] } }],
-    ['too many resourceSubscriptions', { notifications: { resourceSubscriptions: Array.from({ length: 1001 }, (_, i) => `x://${i}`) } }],
+    ['a resourceSubscriptions URI over 2048 characters', { notifications: { resourceSubscriptions: [`x://${'a'.repeat(2048)}`] } }],
   ])('rejects %s with -32602 before acknowledging', async (_label, params) => {
     const ex = fakeExchange();
     const r = await call(t.engine, modernRequest('subscriptions/listen', params), ex);
     expect(r.body.error?.code).toBe(-32602);
     expect(ex.sent).toEqual([]);
+  });
+
+  it('refuses more resourceSubscriptions than the quota with a quota error naming the limit', async () => {
+    const ex = fakeExchange();
+    const many = { notifications: { resourceSubscriptions: Array.from({ length: 101 }, (_, i) => `x://${i}`) } };
+    const r = await call(t.engine, modernRequest('subscriptions/listen', many), ex);
+    expect(r.body.error).toMatchObject({ code: -32011, data: { code: 'ERR_QUOTA_EXCEEDED', limit: 'MCP_MAX_SUBSCRIPTIONS_PER_SESSION', max: 100 } });
+    expect(r.body.error?.message).toMatch(/at most 100 .*MCP_MAX_SUBSCRIPTIONS_PER_SESSION/);
+    expect(ex.sent).toEqual([]);
+  });
+
+  it('ends the stream gracefully when the transport-set lifetime passes', async () => {
+    const ex = { ...fakeExchange(), streamLimits: { maxSubscriptions: 10, lifetimeMs: 50 } };
+    const t0 = Date.now();
+    const r = await call(t.engine, modernRequest('subscriptions/listen', { notifications: { toolsListChanged: true } }, { id: 9 }), ex);
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(45);
+    expect(r.body.result?.resultType).toBe('complete');
+    expect(t.engine.services.hub.size).toBe(0);
   });
 });

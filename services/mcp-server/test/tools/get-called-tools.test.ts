@@ -61,7 +61,7 @@ describe('get_called_tools', () => {
 
 describe('CalledTools', () => {
   it('keeps at most `keep` recent calls and returns copies', () => {
-    const c = new CalledTools(3);
+    const c = new CalledTools(['t0', 't1', 't2', 't3', 't4'], 3);
     for (let i = 0; i < 5; i++) c.record({ method: 'tools/call', name: `t${i}`, subject: 's', outcome: 'ok', durationMs: 1 }, new Date(0));
     const snap = c.snapshot();
     expect(snap.recent.map((r) => r.name)).toEqual(['t2', 't3', 't4']);
@@ -69,5 +69,32 @@ describe('CalledTools', () => {
     expect(c.snapshot().recent[0].name).toBe('t2');
     expect(c.reset()).toBe(5);
     expect(c.snapshot()).toEqual({ counts: [], recent: [] });
+  });
+
+  it('never stores unknown tool names: 25 calls with 4 MiB names leave the state empty', () => {
+    const c = new CalledTools(['get_time']);
+    const huge = 'x'.repeat(4 * 1024 * 1024);
+    for (let i = 0; i < 25; i++) c.record({ method: 'tools/call', name: `${huge}${i}`, subject: 's', outcome: 'error', durationMs: 1 });
+    expect(c.snapshot()).toEqual({ counts: [], recent: [] });
+    expect(JSON.stringify(c.snapshot()).length).toBeLessThan(100);
+  });
+
+  it('caps the subject kept in the recent list', () => {
+    const c = new CalledTools(['get_time']);
+    c.record({ method: 'tools/call', name: 'get_time', subject: 's'.repeat(100_000), outcome: 'ok', durationMs: 1 });
+    expect(c.snapshot().recent[0].subject.length).toBeLessThanOrEqual(256);
+  });
+});
+
+describe('unknown tool names through the engine', () => {
+  it('are audited truncated and never reach get_called_tools', async () => {
+    const name = `no_such_tool_${'y'.repeat(1024 * 1024)}`;
+    const r = await ex.call('tools/call', { name, arguments: {} });
+    expect(r.error?.code).toBe(-32602);
+    const audit = ex.audits.find((a) => a.name.startsWith('no_such_tool_'))!;
+    expect(audit.outcome).toBe('error');
+    expect(audit.name.length).toBeLessThanOrEqual(257);
+    const snap = (await callTool(ex, 'get_called_tools')).structuredContent as unknown as Snapshot;
+    expect(snap).toEqual({ counts: [], recent: [] });
   });
 });

@@ -1,6 +1,7 @@
 /**
  * server/discover (2026-07-28), and the 2025 handshake: initialize, ping, logging/setLevel.
  */
+import { keepCapabilities, keepClientInfo } from '../bounds.js';
 import type { Call } from '../call.js';
 import { invalidParams } from '../errors.js';
 import { isLogLevel, LEGACY_VERSIONS, SUPPORTED_VERSIONS, type JsonObject } from '../protocol.js';
@@ -36,10 +37,11 @@ export function initialize(call: Call): JsonObject {
   const session = ex.session;
   if (session) {
     session.protocolVersion = version;
-    const caps = params.capabilities;
-    session.capabilities = caps !== null && typeof caps === 'object' && !Array.isArray(caps) ? (caps as JsonObject) : {};
-    const info = params.clientInfo;
-    if (info && typeof info === 'object') session.clientInfo = info as { name?: string; version?: string };
+    // The session outlives this request: keep only what the server reads, each part capped,
+    // never the client's objects as sent (they can be megabytes).
+    session.capabilities = keepCapabilities(params.capabilities);
+    const info = keepClientInfo(params.clientInfo);
+    if (info) session.clientInfo = info;
   }
   const result: JsonObject = { protocolVersion: version, capabilities: CAPABILITIES, serverInfo: services.options.serverInfo };
   if (services.options.instructions) result.instructions = services.options.instructions;

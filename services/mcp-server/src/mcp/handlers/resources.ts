@@ -2,6 +2,7 @@
  * resources/list, resources/templates/list, resources/read, and the 2025 subscribe pair
  * (2026-07-28 server/resources; 2025-11-25 for subscribe/unsubscribe).
  */
+import { MAX_URI_LENGTH } from '../bounds.js';
 import { buildContext, withClientInput, type Call } from '../call.js';
 import type { ReadResult } from '../define.js';
 import { InsufficientScopeError, invalidParams, resourceNotFound } from '../errors.js';
@@ -67,11 +68,19 @@ function normalize(uri: string, mimeType: string | undefined, out: Exclude<ReadR
   return out as unknown as JsonObject[];
 }
 
-/** resources/subscribe (2025 revisions): remember the URI on the session. */
+/**
+ * resources/subscribe (2025 revisions): remember the URI on the session. The set lives as
+ * long as the session, so only URIs that name a resource this principal may read are kept,
+ * each capped in length; the transport caps their number (a BoundedSet throws its quota).
+ */
 export function subscribe(call: Call): JsonObject {
-  const uri = call.params.uri;
-  if (typeof uri !== 'string' || uri.length === 0) throw invalidParams('params.uri must be the URI to subscribe to');
-  call.ex.session?.subscriptions.add(uri);
+  const { params, ex, services } = call;
+  const uri = params.uri;
+  if (typeof uri !== 'string' || uri.length === 0 || uri.length > MAX_URI_LENGTH) throw invalidParams(`params.uri must be the URI to subscribe to (at most ${MAX_URI_LENGTH} characters)`);
+  const scopes = services.registry.get('resource', uri)?.scopes ?? services.registry.all('template').find((t) => t.matcher.match(uri))?.scopes;
+  if (!scopes) throw resourceNotFound(uri, ex.era);
+  if (!allows(scopes, ex.principal.scopes)) throw new InsufficientScopeError(scopes);
+  ex.session?.subscriptions.add(uri);
   return {};
 }
 
