@@ -9,6 +9,8 @@ import { describe, expect, it, jest } from '@jest/globals';
 import {
   dockerReachable, KeycloakContainerError, startKeycloak, type HarnessDeps, type KeycloakInstance,
 } from './keycloak/keycloak-harness.js';
+import { startFailureReason } from './keycloak/keycloak-container.js';
+import { buildErrorLine } from './keycloak/keycloak-image.js';
 
 // What the engine says when the image is missing and no registry is reachable.
 const REGISTRY_ERROR = '(HTTP code 500) server error - Get "https://quay.io/v2/": dial tcp: lookup quay.io on 10.255.255.53:53: no such host';
@@ -65,6 +67,27 @@ describe('startKeycloak: container or local distribution', () => {
       expect(d.startContainer).not.toHaveBeenCalled();
       expect(warnings).toEqual([]);
     }
+  });
+});
+
+describe('failure reasons are one line', () => {
+  it('docker build: the daemon error, not the CLI notices', () => {
+    const stderr = [
+      'DEPRECATED: The legacy builder is deprecated and will be removed in a future release.',
+      '            BuildKit is currently disabled; enable it by removing the DOCKER_BUILDKIT=0',
+      '            environment-variable.', '', 'Sending build context to Docker daemon  2.117MB',
+      'Step 3/11 : FROM ${KEYCLOAK_IMAGE} AS keycloak', REGISTRY_ERROR.replace(/^.*? - /, ''), '',
+    ].join('\n');
+    expect(buildErrorLine(stderr)).toBe('Get "https://quay.io/v2/": dial tcp: lookup quay.io on 10.255.255.53:53: no such host');
+  });
+
+  it('a Keycloak that exits during start-up: its ERROR lines', () => {
+    const logs = [
+      'Container exited during HTTP healthCheck, last 50 logs: Updating the configuration',
+      '2026-12-02 16:13:58,138 ERROR [org.keycloak.quarkus.runtime.cli.ExecutionExceptionHandler] (main) ERROR: Failed to start server in (development) mode',
+      "2026-12-02 16:13:58,143 ERROR [org.keycloak.quarkus.runtime.cli.ExecutionExceptionHandler] (main) ERROR: No such provider 'mcp-step-up-scopes'",
+    ].join('\n');
+    expect(startFailureReason(new Error(logs))).toBe("Keycloak exited during start-up: Failed to start server in (development) mode; No such provider 'mcp-step-up-scopes'");
   });
 });
 

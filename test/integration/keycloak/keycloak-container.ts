@@ -1,11 +1,13 @@
 /**
  * The Docker path of the Keycloak harness: one Keycloak container through testcontainers (a
- * devDependency, still imported dynamically so the local path works without it), and the one
+ * devDependency, still imported dynamically so the local path works without it), run from the
+ * image docker/keycloak.Dockerfile builds on the upstream one (keycloak-image.ts), and the one
  * error that says why a container could not start.
  *
  * Test machines and CI sandboxes often reach no container registry, so:
- *  - an image present locally is used as is: testcontainers' default pull policy pulls only a
- *    missing image (an "always pull" policy would fail on a registry lookup every time);
+ *  - an image present locally is used as is: the build pulls a base image only when it is
+ *    missing, and testcontainers runs the built image with its default pull policy (pull only
+ *    when missing; an "always pull" policy would fail on a registry lookup every time);
  *  - Ryuk, the reaper container testcontainers starts first, is disabled (its image would have
  *    to be pulled): the harness removes its own containers, through stop() and, should a run
  *    end without stop(), `docker rm -f` from a process exit hook.
@@ -13,11 +15,14 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { request } from 'node:http';
+import { buildKeycloakImage } from './keycloak-image.js';
 
 /** What the harness asks of a container start (everything already resolved). */
 export interface ContainerRequest {
-  /** e.g. quay.io/keycloak/keycloak:26.7.4 */
+  /** The upstream Keycloak image built on, e.g. quay.io/keycloak/keycloak:26.7.4. */
   readonly image: string;
+  /** The repository root: build context of docker/keycloak.Dockerfile. */
+  readonly repoRoot: string;
   /** Keycloak's environment (realm placeholders, bootstrap admin, extras). */
   readonly env: Record<string, string>;
   /** Fixed host port for container port 8080, chosen up front so the issuer is known. */
@@ -83,14 +88,16 @@ export function engineEndpoint(): string {
   return process.env.DOCKER_HOST ?? '/var/run/docker.sock';
 }
 
-/** GET on the engine API; resolves to the status code, or undefined when nothing answers. */
-function engineGet(path: string): Promise<number | undefined> {
+/** GET on the engine API; resolves to status and body, or undefined when nothing answers. */
+function engineGet(path: string): Promise<{ status: number; body: string } | undefined> {
   const target = engineTarget();
   if (!target) return Promise.resolve(undefined);
   return new Promise((done) => {
     const req = request({ ...target, path, method: 'GET', timeout: 2000 }, (res) => {
-      res.resume();
-      done(res.statusCode);
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => (body += c));
+      res.on('end', () => done({ status: res.statusCode ?? 0, body }));
     });
     req.on('timeout', () => req.destroy());
     req.on('error', () => done(undefined));
@@ -100,12 +107,36 @@ function engineGet(path: string): Promise<number | undefined> {
 
 /** True when a Docker engine answers /_ping on DOCKER_HOST (unix or tcp) or the default socket. */
 export async function dockerReachable(): Promise<boolean> {
-  return (await engineGet('/_ping')) === 200;
+  return (await engineGet('/_ping'))?.status === 200;
 }
 
 /** True when the engine has the image locally (GET /images/<name>/json is 200). */
 export async function imagePresent(image: string): Promise<boolean> {
-  return (await engineGet(`/images/${encodeURIComponent(image)}/json`)) === 200;
+  return (await engineGet(`/images/${encodeURIComponent(image)}/json`))?.status === 200;
+}
+
+/**
+ * The address of the default bridge's gateway: connections to a published port arrive in the
+ * container from there (docker-proxy), so that is the "sending host" Keycloak's Trusted Hosts
+ * policy sees for a registration sent to localhost. The subnet's first address when the engine
+ * does not report the gateway (it is docker0's address).
+ */
+export async function bridgeGateway(): Promise<string | undefined> {
+  const res = await engineGet('/networks/bridge');
+  if (res?.status !== 200) return undefined;
+  const ipam = (JSON.parse(res.body) as { IPAM?: { Config?: { Subnet?: string; Gateway?: string }[] } }).IPAM?.Config ?? [];
+  const v4 = ipam.find((c) => c.Subnet && !c.Subnet.includes(':'));
+  if (v4?.Gateway) return v4.Gateway;
+  const m = /^(\d+)\.(\d+)\.(\d+)\.(\d+)\/\d+$/.exec(v4?.Subnet ?? '');
+  return m ? `${m[1]}.${m[2]}.${m[3]}.${Number(m[4]) + 1}` : undefined;
+}
+
+/** Keycloak's own reason when it exited during start-up (its `ERROR:` lines), else the first line. */
+export function startFailureReason(err: unknown): string {
+  const text = err instanceof Error ? err.message : String(err);
+  if (!text.includes('Container exited')) return firstLine(err);
+  const errors = [...new Set(text.split('\n').map((l) => /ERROR: (.*)$/.exec(l)?.[1]?.trim()).filter((l): l is string => !!l))];
+  return `Keycloak exited during start-up${errors.length ? `: ${errors.join('; ')}` : ` (${firstLine(err)})`}`;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -130,7 +161,7 @@ interface ContainerBuilder {
 interface TestcontainersModule {
   GenericContainer: new (image: string) => ContainerBuilder;
   PullPolicy: { defaultPolicy(): unknown };
-  Wait: { forHttp(path: string, port: number): { forStatusCode(code: number): unknown } };
+  Wait: { forHttp(path: string, port: number, options?: { abortOnContainerExit?: boolean }): { forStatusCode(code: number): unknown } };
 }
 
 async function loadTestcontainers(): Promise<TestcontainersModule | undefined> {
@@ -154,24 +185,34 @@ export async function startKeycloakContainer(req: ContainerRequest): Promise<Run
   if (!tc) throw new KeycloakContainerError(req.image, 'the "testcontainers" package is not installed (npm install)');
   if (!(await dockerReachable())) throw new KeycloakContainerError(req.image, `no Docker engine answers at ${engineEndpoint()}`);
   const present = await imagePresent(req.image);
+  let image: string;
+  try {
+    image = await buildKeycloakImage(req.image, req.repoRoot);
+  } catch (err) {
+    throw new KeycloakContainerError(
+      req.image,
+      present
+        ? `building docker/keycloak.Dockerfile on it failed: ${firstLine(err)}`
+        : `the image is not present locally and pulling it failed (${firstLine(err)}); load it into the engine first (docker image ls), or use KEYCLOAK_HARNESS_MODE=local`,
+    );
+  }
 
   let started: StartedContainer;
   try {
-    started = await new tc.GenericContainer(req.image)
+    started = await new tc.GenericContainer(image)
       .withPullPolicy(tc.PullPolicy.defaultPolicy())
       .withLabels({ [HARNESS_LABEL]: 'keycloak' })
       .withEnvironment(req.env)
       .withCopyFilesToContainer([{ source: req.realmFile, target: '/opt/keycloak/data/import/mcp-realm.json' }])
       .withCommand(['start-dev', '--import-realm', '--db=dev-mem', `--hostname=${req.baseUrl}`, '--health-enabled=true'])
       .withExposedPorts({ container: 8080, host: req.hostPort }, 9000)
-      .withWaitStrategy(tc.Wait.forHttp('/health/ready', 9000).forStatusCode(200))
+      // abortOnContainerExit: a Keycloak that exits (bad realm, bad option) fails now, with its
+      // last log lines, instead of after the whole start-up timeout.
+      .withWaitStrategy(tc.Wait.forHttp('/health/ready', 9000, { abortOnContainerExit: true }).forStatusCode(200))
       .withStartupTimeout(req.startTimeoutMs)
       .start();
   } catch (err) {
-    const reason = present
-      ? firstLine(err)
-      : `the image is not present locally and pulling it failed (${firstLine(err)}); build or load it into the engine first (docker image ls), or use KEYCLOAK_HARNESS_MODE=local`;
-    throw new KeycloakContainerError(req.image, reason);
+    throw new KeycloakContainerError(image, startFailureReason(err));
   }
 
   const id = started.getId();

@@ -2,8 +2,8 @@
  * Keycloak for integration tests: the `mcp` realm from keycloak/realm-mcp.json, started either
  *
  *  - in a container through testcontainers (keycloak-container.ts), when a Docker engine is
- *    reachable and the image `quay.io/keycloak/keycloak:<keycloak/VERSION>` is present or
- *    pullable, or
+ *    reachable: docker/keycloak.Dockerfile built on `quay.io/keycloak/keycloak:<keycloak/VERSION>`
+ *    (present locally or pullable), the image compose runs, or
  *  - from the Maven Central distribution through scripts/keycloak/start.sh (no Docker; needs a
  *    JDK and Maven, see docs/keycloak.md).
  *
@@ -23,7 +23,7 @@ import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
-  containerFailure, dockerReachable, engineEndpoint, KeycloakContainerError, startKeycloakContainer, type ContainerStarter,
+  bridgeGateway, containerFailure, dockerReachable, engineEndpoint, KeycloakContainerError, startKeycloakContainer, type ContainerStarter,
 } from './keycloak-container.js';
 
 export { dockerReachable, KeycloakContainerError } from './keycloak-container.js';
@@ -34,7 +34,7 @@ export const DEFAULT_RESOURCE_URI = 'http://localhost:3000/mcp';
 export interface StartKeycloakOptions {
   /** 'auto' (default): a container when an engine answers and it starts, else local. */
   mode?: 'auto' | 'docker' | 'local';
-  /** Docker path: the image; default quay.io/keycloak/keycloak:<keycloak/VERSION>. */
+  /** Docker path: the upstream image docker/keycloak.Dockerfile builds on; default quay.io/keycloak/keycloak:<keycloak/VERSION>. */
   image?: string;
   /** Host port for HTTP; default: a free port. The issuer is http://localhost:<port>/realms/mcp. */
   port?: number;
@@ -367,12 +367,17 @@ async function startInContainer(opts: StartKeycloakOptions, image: string, start
   // A fixed host port, chosen up front, so the pinned hostname (and so the issuer) is known.
   const port = opts.port ?? (await freePort());
   const baseUrl = `http://localhost:${port}`;
+  // Anonymous registrations sent to localhost reach the container from the bridge gateway, not
+  // from 127.0.0.1: trust that address, so the realm's sender check stays on as in local mode.
+  // (Switching the check off is no option: Keycloak refuses to import a Trusted Hosts policy
+  // with both the sender and the client-URI check off, the realm's default for the latter.)
+  const gateway = await bridgeGateway();
   const container = await startContainer({
     image,
+    repoRoot,
     env: {
       ...realmEnv(creds, resourceUri),
-      // Registration requests reach the container from the Docker gateway, not from 127.0.0.1.
-      MCP_DCR_SENDER_MUST_MATCH: 'false',
+      ...(gateway ? { MCP_DCR_EXTRA_TRUSTED_HOST: gateway } : {}),
       ...opts.env,
     },
     hostPort: port,
