@@ -42,11 +42,7 @@ export class Journal {
       error = e instanceof Error ? e.message : String(e);
     }
     const ms = Date.now() - started;
-    const file = join(this.dir, `${String(++this.n).padStart(2, '0')}-${slug(name)}.png`);
-    let screenshot: string | undefined;
-    if (page && !page.isClosed()) {
-      screenshot = await page.screenshot({ path: file, timeout: 15_000 }).then(() => file, () => undefined);
-    }
+    const screenshot = page ? await this.snapshot(page, name) : undefined;
     this.results.push({ name, ok: error === undefined, ms, ...(error !== undefined ? { error } : {}), ...(screenshot ? { screenshot } : {}) });
     const secs = (ms / 1000).toFixed(1);
     if (error === undefined) {
@@ -57,6 +53,13 @@ export class Journal {
     if (screenshot) console.log(`      screenshot: ${screenshot}`);
     if (!opts.soft) throw new StepFailed(name);
     return false;
+  }
+
+  /** Screenshots `page` as the next NN-<name>.png (also for pages a step passes through); returns the path. */
+  async snapshot(page: Page, name: string): Promise<string | undefined> {
+    if (page.isClosed()) return undefined;
+    const file = join(this.dir, `${String(++this.n).padStart(2, '0')}-${slug(name)}.png`);
+    return page.screenshot({ path: file, timeout: 15_000 }).then(() => file, () => undefined);
   }
 
   get passed(): number {

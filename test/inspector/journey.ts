@@ -40,8 +40,14 @@ export interface JourneyEnv {
 /** The demo users the journeys use. */
 export type JourneyUser = 'alice' | 'admin';
 
-/** Runs the journey of `user` (password `password`); failures are recorded in the journal. */
-export async function userJourney(env: JourneyEnv, user: JourneyUser, password: string): Promise<void> {
+/** A demo user's password and the `sub` the authorization server puts in their tokens. */
+export interface JourneyCredentials {
+  readonly password: string;
+  readonly subject: string;
+}
+
+/** Runs the journey of `user`; failures are recorded in the journal. */
+export async function userJourney(env: JourneyEnv, user: JourneyUser, { password, subject }: JourneyCredentials): Promise<void> {
   const { journal, as, serverUrl } = env;
   const label = `${as.label} · ${user}`;
   console.log(`\n${label}`);
@@ -61,8 +67,12 @@ export async function userJourney(env: JourneyEnv, user: JourneyUser, password: 
     if (u.origin === as.origin && u.searchParams.get('client_id')) clientId = u.searchParams.get('client_id') ?? undefined;
   });
   const step = (name: string, fn: () => Promise<void>, soft = false) => journal.step(page, `${label}: ${name}`, fn, { soft });
+  // Every authorization server page gets a screenshot: the dev AS's from its checks' steps.
   const authPageChecks = async (kind: AuthPageKind) => {
-    if (!env.checkAuthPages) return;
+    if (!env.checkAuthPages) {
+      await journal.snapshot(page, `${label}: ${as.label} ${kind} page`);
+      return;
+    }
     await step(`${kind} page names the client "${INSPECTOR_CLIENT_NAME}" (its client_name), not by its client id`, () => namesClient(page, clientId), true);
     await step(`${kind} page has no horizontal overflow at 1280x800`, () => noHorizontalOverflow(page), true);
   };
@@ -86,10 +96,12 @@ export async function userJourney(env: JourneyEnv, user: JourneyUser, password: 
         const missing = ['whoami', 'get_weather', 'admin_reset_stats'].filter((n) => !names.includes(n));
         if (missing.length) throw new Error(`missing ${missing.join(', ')} in [${names.join(', ')}]${missing.includes('admin_reset_stats') ? ' (bug 4: the admin tool must be listed to everyone and refused by a 403 step-up)' : ''}`);
       });
-      await step('call whoami: runs as alice', async () => {
+      await step('call whoami: runs as alice, for the client Inspector registered, with mcp:tools and mcp:prompts', async () => {
         await selectTool(page, 'whoami');
         await executeTool(page);
-        await waitForResult(page, /"subject":\s*"alice"/);
+        const shown = await waitForResult(page, jsonField('subject', subject));
+        if (clientId && !jsonField('clientId', clientId).test(shown)) throw new Error(`whoami does not show clientId ${clientId}:\n${shown.slice(0, 600)}`);
+        for (const scope of ['mcp:tools', 'mcp:prompts']) if (!shown.includes(`"${scope}"`)) throw new Error(`whoami does not list ${scope}:\n${shown.slice(0, 600)}`);
       });
       await step('get prompt get_advice (topic "testing")', async () => {
         await getPrompt(page, 'Get advice', { topic: 'testing' }, /advice about testing/i);
@@ -117,13 +129,14 @@ export async function userJourney(env: JourneyEnv, user: JourneyUser, password: 
     if (user === 'admin') {
       await step('step-up: Authorize, consent to mcp:admin, the call succeeds', async () => {
         await stepUpDialog(page).getByRole('button', { name: 'Authorize' }).click();
-        await passAuthorization(page, as, inspector.origin, { username: user, password });
-        await stepUpSucceeds(page);
+        await passAuthorization(page, as, inspector.origin, { username: user, password }, (kind) => journal.snapshot(page, `${label}: step-up ${as.label} ${kind} page`).then(() => {}));
+        await stepUpSucceeds(page, subject);
       });
     } else {
       await step('step-up: Authorize, mcp:admin is not granted to alice, the call is refused with an error shown', async () => {
         await stepUpDialog(page).getByRole('button', { name: 'Authorize' }).click();
-        await passAuthorization(page, as, inspector.origin, { username: user, password });
+        const trace = await passAuthorization(page, as, inspector.origin, { username: user, password }, (kind) => journal.snapshot(page, `${label}: step-up ${as.label} ${kind} page`).then(() => {}));
+        console.log(`      (${as.label} pages on the way: ${trace.pages.join(', ') || 'none, redirected straight back'})`);
         await stepUpRefused(page);
       });
     }
@@ -158,9 +171,14 @@ async function noHorizontalOverflow(page: Page): Promise<void> {
 
 const BUG3 = 'bug 3: Keycloak DCR clients cannot request mcp:admin';
 
+/** A JSON member `"name": "value"` as the result panels print it. */
+function jsonField(name: string, value: string): RegExp {
+  return new RegExp(`"${name}":\\s*"${value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}"`);
+}
+
 /** After the step-up round trip: admin's call runs (Inspector may ask to retry it once). */
-async function stepUpSucceeds(page: Page): Promise<void> {
-  const done = /"by":\s*"admin"/;
+async function stepUpSucceeds(page: Page, subject: string): Promise<void> {
+  const done = jsonField('by', subject);
   const deadline = Date.now() + 60_000;
   let retried = false;
   for (;;) {

@@ -21,7 +21,8 @@ import { freePort, startMcpServer, type McpServerProcess } from '../integration/
 import { devAuthPages, keycloakPages, type AuthServerPages } from './auth-pages.js';
 import { ensureInspector, InstallError, INSPECTOR_VERSION, type InspectorInstall } from './install.js';
 import { Journal } from './journal.js';
-import { userJourney, type JourneyUser } from './journey.js';
+import { userJourney, type JourneyCredentials, type JourneyUser } from './journey.js';
+import { userId } from '../integration/support/keycloak.js';
 
 const repoRoot = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const CHROMIUM = '/usr/bin/chromium';
@@ -29,6 +30,13 @@ const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable
 const USERS: readonly JourneyUser[] = ['alice', 'admin'];
 
 type Leg = 'dev' | 'keycloak';
+
+/** A leg's running server, its authorization server's pages, and the demo users' credentials. */
+interface LegSetup {
+  readonly server: McpServerProcess;
+  readonly as: AuthServerPages;
+  readonly users: Record<JourneyUser, JourneyCredentials>;
+}
 
 /** Cleanup actions, run last-in first-out on every exit path (also on SIGINT/SIGTERM). */
 const cleanups: (() => Promise<void>)[] = [];
@@ -52,7 +60,7 @@ function skipOrFail(what: string, why: string): 'skipped' | 'failed' {
 const secret = () => randomBytes(18).toString('base64url');
 
 /** Our server with the embedded development authorization server, on free ports. */
-async function devLeg(inspectorOrigins: string): Promise<{ server: McpServerProcess; as: AuthServerPages; passwords: Record<JourneyUser, string> }> {
+async function devLeg(inspectorOrigins: string): Promise<LegSetup> {
   const [port, asPort] = [await freePort(), await freePort()];
   const passwords = { alice: secret(), admin: secret() };
   const server = await startMcpServer(port, {
@@ -64,11 +72,12 @@ async function devLeg(inspectorOrigins: string): Promise<{ server: McpServerProc
     MCP_ALLOWED_ORIGINS: inspectorOrigins,
   });
   cleanups.push(() => server.stop());
-  return { server, as: devAuthPages(`http://localhost:${asPort}`), passwords };
+  // The dev AS uses the username as `sub`.
+  return { server, as: devAuthPages(`http://localhost:${asPort}`), users: { alice: { password: passwords.alice, subject: 'alice' }, admin: { password: passwords.admin, subject: 'admin' } } };
 }
 
 /** Keycloak (harness, local mode by default) and our server pointed at it, as test/integration does. */
-async function keycloakLeg(inspectorOrigins: string): Promise<{ server: McpServerProcess; as: AuthServerPages; passwords: Record<JourneyUser, string> }> {
+async function keycloakLeg(inspectorOrigins: string): Promise<LegSetup> {
   const port = await freePort();
   const resource = `http://localhost:${port}/mcp`;
   const kc = await startKeycloak({ mode: keycloakMode(), resourceUri: resource });
@@ -83,7 +92,12 @@ async function keycloakLeg(inspectorOrigins: string): Promise<{ server: McpServe
   });
   cleanups.push(() => server.stop());
   const { alice, admin } = kc.credentials.users;
-  return { server, as: keycloakPages(kc.baseUrl), passwords: { alice, admin } };
+  // Keycloak's `sub` is the user's id in the realm.
+  return {
+    server,
+    as: keycloakPages(kc.baseUrl),
+    users: { alice: { password: alice, subject: await userId(kc, 'alice') }, admin: { password: admin, subject: await userId(kc, 'admin') } },
+  };
 }
 
 const keycloakMode = (): 'local' | 'docker' | 'auto' => {
@@ -100,7 +114,7 @@ async function runLeg(leg: Leg, install: InspectorInstall, browser: Browser, jou
   const mark = cleanups.length;
   let server: McpServerProcess | undefined;
   try {
-    let setup: Awaited<ReturnType<typeof devLeg>> | undefined;
+    let setup: LegSetup | undefined;
     await journal.step(undefined, `${leg === 'dev' ? 'dev AS' : 'Keycloak'}: start ${leg === 'dev' ? 'our server with the dev AS' : 'Keycloak and our server'}`, async () => {
       setup = leg === 'dev' ? await devLeg(origins) : await keycloakLeg(origins);
     }, { soft: true });
@@ -114,7 +128,7 @@ async function runLeg(leg: Leg, install: InspectorInstall, browser: Browser, jou
       await userJourney({
         install, browser, journal, serverUrl: setup.server.url, as: setup.as, inspectorPort,
         workDir: join(resultsDir, leg), checkAuthPages: leg === 'dev',
-      }, user, setup.passwords[user]);
+      }, user, setup.users[user]);
       timings.push(`${title}: ${user} ${((Date.now() - t0) / 1000).toFixed(0)}s${journal.failed > failedBefore ? ' (with failures)' : ''}`);
     }
   } finally {
