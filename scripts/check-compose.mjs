@@ -57,8 +57,10 @@ check('prod keycloak is pointed at the postgres service and its database', !('KC
   && pk.KC_DB_URL_DATABASE === prod.services.postgres.environment.POSTGRES_DB
   && pk.KC_DB_USERNAME === prod.services.postgres.environment.POSTGRES_USER && pk.KC_DB_PASSWORD === prod.services.postgres.environment.POSTGRES_PASSWORD);
 // .env.example turns the DCR sender check on for the no-Docker path; through Docker's port
-// publishing the sender is the bridge gateway, so compose must not take that value.
-check('DCR from the host works in compose: the Trusted Hosts sender check is off', kc.environment.MCP_DCR_SENDER_MUST_MATCH === 'false');
+// publishing the sender is the network's gateway, so compose checks the client URIs instead
+// (Keycloak refuses both off), trusting MCP Inspector's client_uri host.
+check('DCR from the host works in compose: client URIs checked instead of the sender', kc.environment.MCP_DCR_SENDER_MUST_MATCH === 'false'
+  && kc.environment.MCP_DCR_CLIENT_URIS_MUST_MATCH === 'true' && kc.environment.MCP_DCR_EXTRA_TRUSTED_HOST === 'github.com');
 check('prod keycloak waits for a healthy postgres', prod.services.keycloak.depends_on?.postgres?.condition === 'service_healthy');
 
 // .env.example is read by compose (its dotenv parser) and by bash (make keycloak / make start
