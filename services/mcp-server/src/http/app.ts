@@ -32,7 +32,10 @@ export interface AppOptions extends Omit<McpEndpointOptions, 'authenticate' | 'i
   authenticate?: (req: IncomingMessage) => Principal | Promise<Principal>;
   /** Rate limits; none when absent (embedding apps and tests opt in). */
   rateLimit?: RateLimitOptions;
-  /** Express `trust proxy` setting for deployments behind an ingress. */
+  /**
+   * Express `trust proxy` setting for deployments behind an ingress: decides the client
+   * address the failed-auth throttle and the pre-auth request bucket key on (docs/security.md).
+   */
   trustProxy?: boolean | number | string;
   /** Readiness for `/readyz` (issuer metadata and keys loaded). */
   ready?: () => { ready: boolean; detail?: Record<string, unknown> };
@@ -64,7 +67,7 @@ export function createApp(options: AppOptions): { app: Express; endpoint: McpEnd
   });
   const pipeline = createMcpPipeline({
     securityHeaders, guard, cors, authenticate: resolve, principals, endpoint,
-    failedAuthLimiter: limiters?.failedAuth, requestLimiter: limiters?.requests,
+    failedAuth: limiters?.failedAuth, requestLimiter: limiters?.requests,
   });
   const mcpPaths = new Set([path, `${path}/`]);
 

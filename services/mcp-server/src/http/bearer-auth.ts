@@ -18,7 +18,7 @@ export interface BearerAuthOptions {
   /** Scopes a client should ask for when it has no token (RFC 6750 §3 `scope`). */
   defaultScopes: readonly string[];
   logger: Logger;
-  /** Called once per authentication failure (the failed-auth rate limit bucket uses it). */
+  /** Called once per authentication failure (for metrics; the failed-auth throttle reads RefusedError.rejectedCredentials). */
   onFailure?: (req: IncomingMessage, error: AuthError) => void;
 }
 
@@ -39,10 +39,12 @@ export function createBearerAuth(opts: BearerAuthOptions): BearerAuth {
       // The reason is for operators; the token itself never reaches a log line.
       // originalUrl: under Express the mounted router has already cut the mount path from req.url.
       const url = (req as IncomingMessage & { originalUrl?: string }).originalUrl ?? req.url;
-      logger.warn('authentication failed', { code: err.code, reason: err.reason, path: url?.split('?')[0] });
+      logger.warn('authentication failed', { code: err.code, reason: err.reason, path: url?.split('?')[0]?.slice(0, 256) });
     }
     const c = buildChallenge(err, challengeOptions);
-    throw new RefusedError({ status: c.status, headers: { ...c.headers }, body: c.body });
+    // Only a 401 for credentials that were presented and rejected counts as a failed
+    // authentication: not a request without any (discovery), not an AS outage (503).
+    throw new RefusedError({ status: c.status, headers: { ...c.headers }, body: c.body }, err !== NO_CREDENTIALS && c.status === 401);
   }
 
   return {

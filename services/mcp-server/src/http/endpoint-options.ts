@@ -26,7 +26,11 @@ export interface McpEndpointOptions {
 
 /** Thrown by `authenticate` to refuse a request with a prepared response. */
 export class RefusedError extends Error {
-  constructor(readonly refusal: HttpRefusal) { super(`refused with ${refusal.status}`); }
+  constructor(
+    readonly refusal: HttpRefusal,
+    /** True when presented credentials were rejected (what the failed-auth throttle counts). */
+    readonly rejectedCredentials = false,
+  ) { super(`refused with ${refusal.status}`); }
 }
 
 const KNOWN = new Set(['engine', 'authenticate', 'insufficientScope', 'sessions', 'maxBodyBytes', 'sessionIdleMs']);

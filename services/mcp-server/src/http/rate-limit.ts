@@ -1,25 +1,26 @@
 /**
- * Rate limits with express-rate-limit: one bucket per authenticated subject (per client IP
- * before authentication), and a stricter per-IP bucket that counts only failed
- * authentications, so token guessing is throttled without slowing honest callers. Standard
- * `RateLimit`/`RateLimit-Policy` headers (draft-8) and `Retry-After` on 429. The store is
- * pluggable (Redis, Memcached, …) for multi-replica deployments.
+ * Rate limits: one express-rate-limit bucket per authenticated subject (standard
+ * `RateLimit`/`RateLimit-Policy` headers, draft-8, and `Retry-After` on 429; the store is
+ * pluggable for multi-replica deployments), and the failed-authentication throttle
+ * (failed-auth.ts), which acts only on requests whose credentials were rejected.
  */
 import type { Request, RequestHandler, Response } from 'express';
 import { ipKeyGenerator, rateLimit, type Store } from 'express-rate-limit';
 import type { Principal } from '../mcp/principal.js';
+import { FailedAuthThrottle } from './failed-auth.js';
 
-/** Options for the two limiters. */
+/** Options for the limiters. */
 export interface RateLimitOptions {
   /** Window length in ms (default 60 000). */
   windowMs?: number;
-  /** Requests per window per subject or IP (default 600). */
+  /** Requests per window per subject (default 600). */
   limit?: number;
-  /** Failed authentications per window per IP (default 30). */
+  /** Failed authentications per window per address before its failures are slowed (default 30). */
   failedAuthLimit?: number;
-  /** Shared store; in-memory per process when absent. */
+  /** Spacing of failure answers to an address over that limit, ms (default 1000). */
+  failedAuthDelayMs?: number;
+  /** Shared store for the per-subject bucket; in-memory per process when absent. */
   store?: Store;
-  failedAuthStore?: Store;
 }
 
 /** The principal the auth step put on the response, if any. */
@@ -27,36 +28,32 @@ export function principalOf(res: Response): Principal | undefined {
   return res.locals.principal as Principal | undefined;
 }
 
+/** The address a failed-auth entry is kept under: the client IP, IPv6 by /56 subnet. */
+export function addressKey(req: Request): string {
+  return ipKeyGenerator(req.ip ?? '');
+}
+
 const message = (what: string) => ({ jsonrpc: '2.0', id: null, error: { code: -32000, message: `Too many ${what}; retry after the time in the Retry-After header` } });
 
-/** Create [failedAuthLimiter, requestLimiter]. */
-export function createRateLimiters(opts: RateLimitOptions = {}): { failedAuth: RequestHandler; requests: RequestHandler } {
+/** Create the per-subject limiter and the failed-auth throttle. */
+export function createRateLimiters(opts: RateLimitOptions = {}): { failedAuth: FailedAuthThrottle; requests: RequestHandler } {
   const windowMs = opts.windowMs ?? 60_000;
   const limit = opts.limit ?? 600;
   const failedAuthLimit = opts.failedAuthLimit ?? 30;
-  for (const [k, v] of Object.entries({ windowMs, limit, failedAuthLimit })) {
+  const failedAuthDelayMs = opts.failedAuthDelayMs ?? 1000;
+  for (const [k, v] of Object.entries({ windowMs, limit, failedAuthLimit, failedAuthDelayMs })) {
     if (!Number.isInteger(v) || v <= 0) throw new TypeError(`rate limit ${k} must be a positive integer, got ${v}`);
   }
-  const common = { windowMs, standardHeaders: 'draft-8' as const, legacyHeaders: false };
-  const failedAuth = rateLimit({
-    ...common,
-    limit: failedAuthLimit,
-    identifier: 'failed-auth',
-    skipSuccessfulRequests: true,
-    // Only rejected credentials count: a 401 without any (every client's first, discovery
-    // request) is not a guess, and a 403 step-up is an authenticated caller asking for more.
-    requestWasSuccessful: (req: Request, res: Response) => res.statusCode !== 401 || req.headers.authorization === undefined,
-    keyGenerator: (req: Request) => ipKeyGenerator(req.ip ?? ''),
-    message: message('failed authentication attempts'),
-    ...(opts.failedAuthStore ? { store: opts.failedAuthStore } : {}),
-  });
+  const failedAuth = new FailedAuthThrottle({ windowMs, limit: failedAuthLimit, delayMs: failedAuthDelayMs });
   const requests = rateLimit({
-    ...common,
+    windowMs,
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
     limit,
     identifier: 'requests',
     keyGenerator: (req: Request, res: Response) => {
       const p = principalOf(res);
-      return p ? `sub:${p.issuer ?? ''}:${p.subject}` : `ip:${ipKeyGenerator(req.ip ?? '')}`;
+      return p ? `sub:${p.issuer ?? ''}:${p.subject}` : `ip:${addressKey(req)}`;
     },
     message: message('requests'),
     ...(opts.store ? { store: opts.store } : {}),

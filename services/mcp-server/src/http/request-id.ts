@@ -17,7 +17,8 @@ export function trackRequest(req: IncomingMessage, res: ServerResponse, logger: 
   req.headers['x-request-id'] = id;
   const started = process.hrtime.bigint();
   // Read now: a mounted Express router rewrites req.url ('/mcp' → '/') before the response ends.
-  const path = (req.url ?? '').split('?')[0];
+  // Capped: the request line is the client's (up to Node's 16 KiB header limit) and every log line is kept.
+  const path = (req.url ?? '').split('?')[0].slice(0, 256);
   res.once('finish', () => {
     logger.info('request', {
       requestId: id,
