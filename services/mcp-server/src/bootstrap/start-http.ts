@@ -5,6 +5,7 @@
 import type { Server } from 'node:http';
 import { ConfigError, type Config } from '../config/config.js';
 import { createApp } from '../http/app.js';
+import { createHttpServer, httpLimitsFromConfig } from '../http/http-server.js';
 import { isLoopbackBind, LOOPBACK_HOSTS, LOOPBACK_ORIGINS } from '../http/origin-guard.js';
 import type { Logger } from '../logging/logger.js';
 import { localPrincipal } from '../mcp/principal.js';
@@ -40,7 +41,10 @@ export async function startHttp(config: Config, mcp: McpServer, auth: AuthSetup 
     path: config.MCP_PATH,
     trustProxy: config.MCP_TRUST_PROXY,
     logger,
-    rateLimit: { windowMs: config.MCP_RATE_LIMIT_WINDOW_MS, limit: config.MCP_RATE_LIMIT_MAX, failedAuthLimit: config.MCP_RATE_LIMIT_FAILED_AUTH_MAX },
+    rateLimit: {
+      windowMs: config.MCP_RATE_LIMIT_WINDOW_MS, limit: config.MCP_RATE_LIMIT_MAX,
+      failedAuthLimit: config.MCP_RATE_LIMIT_FAILED_AUTH_MAX, failedAuthDelayMs: config.MCP_AUTH_FAILURE_DELAY_MS,
+    },
     origin: {
       allowedOrigins: config.MCP_ALLOWED_ORIGINS ?? LOOPBACK_ORIGINS,
       allowedHosts: config.MCP_ALLOWED_HOSTS ?? (loopback ? LOOPBACK_HOSTS : undefined),
@@ -51,7 +55,8 @@ export async function startHttp(config: Config, mcp: McpServer, auth: AuthSetup 
       return { ready: s.state !== 'not_ready', detail: { auth: s.state } };
     } : undefined,
   });
-  const server: Server = app.listen(config.PORT, config.HOST);
+  // Timeouts and a connection cap for slow and greedy clients (MCP_*_TIMEOUT_MS, MCP_MAX_CONNECTIONS).
+  const server: Server = createHttpServer(app, httpLimitsFromConfig(config)).listen(config.PORT, config.HOST);
   await new Promise<void>((resolve, reject) => { server.once('listening', resolve); server.once('error', reject); });
   const addr = server.address();
   const port = typeof addr === 'object' && addr ? addr.port : config.PORT;
