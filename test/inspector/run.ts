@@ -9,6 +9,7 @@
  * line (a failure under CI=true); Keycloak missing skips only its leg, the same way.
  *
  * Usage: npm run test:inspector [-- --only dev|keycloak]
+ * Environment: INSPECTOR_CHROMIUM (default /usr/bin/chromium), KEYCLOAK_HARNESS_MODE (default local)
  */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
@@ -21,11 +22,13 @@ import { freePort, startMcpServer, type McpServerProcess } from '../integration/
 import { devAuthPages, keycloakPages, type AuthServerPages } from './auth-pages.js';
 import { ensureInspector, InstallError, INSPECTOR_VERSION, type InspectorInstall } from './install.js';
 import { Journal } from './journal.js';
+import { endOrphanKeycloak } from './orphans.js';
 import { userJourney, type JourneyCredentials, type JourneyUser } from './journey.js';
 import { userId } from '../integration/support/keycloak.js';
 
 const repoRoot = resolve(fileURLToPath(new URL('../..', import.meta.url)));
-const CHROMIUM = '/usr/bin/chromium';
+/** Debian's chromium; INSPECTOR_CHROMIUM points elsewhere (never a downloaded browser). */
+const CHROMIUM = process.env.INSPECTOR_CHROMIUM ?? '/usr/bin/chromium';
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'];
 const USERS: readonly JourneyUser[] = ['alice', 'admin'];
 
@@ -43,8 +46,13 @@ const cleanups: (() => Promise<void>)[] = [];
 async function runCleanups(): Promise<void> {
   while (cleanups.length) await cleanups.pop()!().catch((e: unknown) => console.error(`cleanup: ${String(e)}`));
 }
+// `on`, not `once`: Ctrl-C reaches both tsx and this process, and tsx relays it once more; a
+// second SIGINT without a handler would kill us mid-teardown, before the 'exit' safety nets run.
+let tearingDown = false;
 for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
-  process.once(signal, () => {
+  process.on(signal, () => {
+    if (tearingDown) return;
+    tearingDown = true;
     console.error(`\ntest:inspector: ${signal}, tearing down ...`);
     void runCleanups().finally(() => process.exit(code));
   });
@@ -55,6 +63,13 @@ function skipOrFail(what: string, why: string): 'skipped' | 'failed' {
   const ci = inCi();
   console.log(`\n${'#'.repeat(8)} test:inspector: ${ci ? 'FAILED' : 'SKIPPED'} ${what}: ${why}${ci ? ' (CI=true: a missing prerequisite is a failure)' : ''} ${'#'.repeat(8)}\n`);
   return ci ? 'failed' : 'skipped';
+}
+
+/** The whole run cannot start: the loud line, then the closing tally. */
+function skipRun(why: string): number {
+  const failed = skipOrFail('the whole run', why) === 'failed';
+  console.log(`0 passed, ${failed ? 1 : 0} failed`);
+  return failed ? 1 : 0;
 }
 
 const secret = () => randomBytes(18).toString('base64url');
@@ -80,8 +95,16 @@ async function devLeg(inspectorOrigins: string): Promise<LegSetup> {
 async function keycloakLeg(inspectorOrigins: string): Promise<LegSetup> {
   const port = await freePort();
   const resource = `http://localhost:${port}/mcp`;
-  const kc = await startKeycloak({ mode: keycloakMode(), resourceUri: resource });
-  cleanups.push(() => kc.stop());
+  // Our choice of port lets the cleanup find a Keycloak whose start was interrupted.
+  const kcPort = await freePort();
+  const starting = startKeycloak({ mode: keycloakMode(), resourceUri: resource, port: kcPort });
+  cleanups.push(async () => {
+    const started = await starting.catch(() => undefined);
+    if (started) return started.stop();
+    const ended = await endOrphanKeycloak(kcPort);
+    if (ended.length) console.error(`test:inspector: ended a Keycloak left running on port ${kcPort} (process group ${ended.join(', ')})`);
+  });
+  const kc = await starting;
   const server = await startMcpServer(port, {
     MCP_RESOURCE_URI: resource,
     MCP_AUTH_ISSUERS: kc.issuer,
@@ -145,19 +168,19 @@ async function main(): Promise<number> {
   if (only !== undefined && only !== 'dev' && only !== 'keycloak') throw new Error('--only must be dev or keycloak');
   const legs: Leg[] = only ? [only] : ['dev', 'keycloak'];
 
-  const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
-  const resultsDir = join(repoRoot, 'results', 'inspector', stamp);
-  for (const leg of legs) mkdirSync(join(resultsDir, leg), { recursive: true });
-  console.log(`test:inspector: MCP Inspector ${INSPECTOR_VERSION} in Chromium; screenshots in ${relative(repoRoot, resultsDir)}/`);
-
-  if (!existsSync(CHROMIUM)) return skipOrFail('the whole run', `${CHROMIUM} is missing (apt-get install -y chromium)`) === 'failed' ? 1 : 0;
+  if (!existsSync(CHROMIUM)) return skipRun(`${CHROMIUM} is missing (apt-get install -y chromium)`);
   let install: InspectorInstall;
   try {
     install = ensureInspector(repoRoot, (l) => console.log(`[inspector] ${l}`));
   } catch (e) {
     if (!(e instanceof InstallError)) throw e;
-    return skipOrFail('the whole run', `cannot install Node 22 / the Inspector: ${e.message}`) === 'failed' ? 1 : 0;
+    return skipRun(`cannot install Node 22 / the Inspector: ${e.message}`);
   }
+
+  const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  const resultsDir = join(repoRoot, 'results', 'inspector', stamp);
+  for (const leg of legs) mkdirSync(join(resultsDir, leg), { recursive: true });
+  console.log(`test:inspector: MCP Inspector ${INSPECTOR_VERSION} in Chromium; screenshots in ${relative(repoRoot, resultsDir)}/`);
 
   let skipFailed = 0;
   if (legs.includes('keycloak')) {
