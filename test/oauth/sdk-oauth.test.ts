@@ -54,7 +54,8 @@ function recordingFetch(seen: Seen[]): typeof fetch {
 }
 
 const STEP_UP = () => `Bearer resource_metadata="${rmu}", error="insufficient_scope", error_description="The access token lacks the required scope", scope="mcp:tools mcp:admin"`;
-const BOB_TOOLS = ['generate_report', 'get_called_tools', 'get_time', 'get_weather', 'whoami'];
+// admin_reset_stats is listed to everyone (listing: 'always') so a client can start the step-up.
+const BOB_TOOLS = ['admin_reset_stats', 'generate_report', 'get_called_tools', 'get_time', 'get_weather', 'whoami'];
 
 describe('SDK v1 client (@modelcontextprotocol/sdk), 2025-11-25', () => {
   it('from an unauthenticated request: 401 → RFC 9728 metadata → AS metadata → DCR → code + PKCE as bob → tools', async () => {
