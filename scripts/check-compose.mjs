@@ -33,7 +33,12 @@ check('prod profile adds postgres', names(prod) === 'keycloak,mcp-server,postgre
 const kc = demo.services.keycloak;
 const mcp = demo.services['mcp-server'];
 const version = readFileSync(join(root, 'keycloak/VERSION'), 'utf8').trim();
-check(`keycloak image is pinned to keycloak/VERSION (${version})`, kc.image === `quay.io/keycloak/keycloak:${version}`);
+// Keycloak is built from the upstream image plus the realm's provider jar (docker/keycloak.Dockerfile).
+check(`keycloak is built on the upstream image pinned to keycloak/VERSION (${version})`, kc.build?.args?.KEYCLOAK_IMAGE === `quay.io/keycloak/keycloak:${version}`);
+check('keycloak is built with docker/keycloak.Dockerfile (the step-up provider)', kc.build?.dockerfile === 'docker/keycloak.Dockerfile');
+check(`keycloak's built image is tagged with keycloak/VERSION (${version})`, kc.image === `mcp-resource-server-keycloak:${version}`);
+const kcDockerfile = readFileSync(join(root, 'docker/keycloak.Dockerfile'), 'utf8');
+check('docker/keycloak.Dockerfile defaults to the same upstream image', kcDockerfile.includes(`ARG KEYCLOAK_IMAGE=quay.io/keycloak/keycloak:${version}\n`));
 check('keycloak starts in dev mode and imports the realm', kc.command.join(' ') === 'start-dev --import-realm');
 check('prod keycloak command is configurable', prod.services.keycloak.command.includes('--import-realm'));
 const realmMount = kc.volumes.find((v) => v.target === '/opt/keycloak/data/import/mcp-realm.json');
