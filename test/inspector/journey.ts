@@ -35,6 +35,8 @@ export interface JourneyEnv {
   readonly workDir: string;
   /** Check that the login and consent pages name the client and fit the window (dev AS, bug 6). */
   readonly checkAuthPages: boolean;
+  /** Our server's log so far (JSON lines; the audit lines confirm what the UI shows). */
+  serverLog(): string;
 }
 
 /** The demo users the journeys use. */
@@ -124,6 +126,7 @@ export async function userJourney(env: JourneyEnv, user: JourneyUser, { password
         throw new Error(`no step-up dialog; messages: ${await shownMessages(page)}`);
       });
       if (!(await dialog.innerText()).includes('mcp:admin')) throw new Error(`the step-up dialog does not ask for mcp:admin: ${await dialog.innerText()}`);
+      if (!audited(env.serverLog(), subject, 'denied')) throw new Error(`the server logged no denied admin_reset_stats call for ${subject}`);
     });
 
     if (user === 'admin') {
@@ -131,6 +134,7 @@ export async function userJourney(env: JourneyEnv, user: JourneyUser, { password
         await stepUpDialog(page).getByRole('button', { name: 'Authorize' }).click();
         await passAuthorization(page, as, inspector.origin, { username: user, password }, (kind) => journal.snapshot(page, `${label}: step-up ${as.label} ${kind} page`).then(() => {}));
         await stepUpSucceeds(page, subject);
+        if (!audited(env.serverLog(), subject, 'ok')) throw new Error(`the server logged no successful admin_reset_stats call for ${subject}`);
       });
     } else {
       await step('step-up: Authorize, mcp:admin is not granted to alice, the call is refused with an error shown', async () => {
@@ -138,6 +142,7 @@ export async function userJourney(env: JourneyEnv, user: JourneyUser, { password
         const trace = await passAuthorization(page, as, inspector.origin, { username: user, password }, (kind) => journal.snapshot(page, `${label}: step-up ${as.label} ${kind} page`).then(() => {}));
         console.log(`      (${as.label} pages on the way: ${trace.pages.join(', ') || 'none, redirected straight back'})`);
         await stepUpRefused(page);
+        if (audited(env.serverLog(), subject, 'ok')) throw new Error(`the server logged a successful admin_reset_stats call for ${subject}`);
       });
     }
   } catch (e) {
@@ -170,6 +175,19 @@ async function noHorizontalOverflow(page: Page): Promise<void> {
 }
 
 const BUG3 = 'bug 3: Keycloak DCR clients cannot request mcp:admin';
+
+/** Whether the server's audit log has an admin_reset_stats call by `subject` with this outcome. */
+function audited(log: string, subject: string, outcome: 'ok' | 'denied'): boolean {
+  return log.split('\n').some((line) => {
+    if (!line.includes('"audit"') || !line.includes('admin_reset_stats')) return false;
+    try {
+      const e = JSON.parse(line) as Record<string, unknown>;
+      return e.message === 'audit' && e.name === 'admin_reset_stats' && e.subject === subject && e.outcome === outcome;
+    } catch {
+      return false;
+    }
+  });
+}
 
 /** A JSON member `"name": "value"` as the result panels print it. */
 function jsonField(name: string, value: string): RegExp {

@@ -142,16 +142,17 @@ async function runLeg(leg: Leg, install: InspectorInstall, browser: Browser, jou
       setup = leg === 'dev' ? await devLeg(origins) : await keycloakLeg(origins);
     }, { soft: true });
     if (!setup) return;
-    server = setup.server;
+    const ready: LegSetup = setup;
+    server = ready.server;
     const setupMs = Date.now() - started;
     timings.push(`${title}: start-up ${(setupMs / 1000).toFixed(0)}s`);
     for (const user of USERS) {
       const t0 = Date.now();
       const failedBefore = journal.failed;
       await userJourney({
-        install, browser, journal, serverUrl: setup.server.url, as: setup.as, inspectorPort,
-        workDir: join(resultsDir, leg), checkAuthPages: leg === 'dev',
-      }, user, setup.users[user]);
+        install, browser, journal, serverUrl: ready.server.url, as: ready.as, inspectorPort,
+        workDir: join(resultsDir, leg), checkAuthPages: leg === 'dev', serverLog: () => ready.server.output(),
+      }, user, ready.users[user]);
       timings.push(`${title}: ${user} ${((Date.now() - t0) / 1000).toFixed(0)}s${journal.failed > failedBefore ? ' (with failures)' : ''}`);
     }
   } finally {
