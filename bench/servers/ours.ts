@@ -79,6 +79,8 @@ const { app, endpoint } = createApp({
   engine: server.engine,
   ...(auth ? { auth } : { authenticate: () => localPrincipal('bench', [SCOPE], 'bench') }),
   sessions: process.argv.includes('--sessions') ? 'sessions' : 'stateless',
+  // The listen scenario opens thousands of streams as one principal: lift the stream quotas.
+  quotas: { streams: 1_000_000, streamsPerPrincipal: 1_000_000 },
   origin: { allowedOrigins: ['http://127.0.0.1:*', 'http://localhost:*'], allowedHosts: ['127.0.0.1', 'localhost'] },
 });
 await announce(createServer(app), '/mcp', async () => { endpoint.close(); await server.close(); });

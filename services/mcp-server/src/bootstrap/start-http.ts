@@ -6,6 +6,7 @@ import type { Server } from 'node:http';
 import { ConfigError, type Config } from '../config/config.js';
 import { createApp } from '../http/app.js';
 import { createHttpServer, httpLimitsFromConfig } from '../http/http-server.js';
+import { quotasFromConfig } from '../http/quotas.js';
 import { isLoopbackBind, LOOPBACK_HOSTS, LOOPBACK_ORIGINS } from '../http/origin-guard.js';
 import type { Logger } from '../logging/logger.js';
 import { localPrincipal } from '../mcp/principal.js';
@@ -38,6 +39,7 @@ export async function startHttp(config: Config, mcp: McpServer, auth: AuthSetup 
     ...(auth ? { auth: { bearer: auth.bearer, metadata: auth.metadata } } : { authenticate: () => local }),
     sessions: config.MCP_SESSIONS,
     maxBodyBytes: config.MCP_MAX_BODY_BYTES,
+    quotas: quotasFromConfig(config),
     path: config.MCP_PATH,
     trustProxy: config.MCP_TRUST_PROXY,
     logger,

@@ -2,6 +2,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Engine } from '../mcp/engine.js';
 import type { Principal } from '../mcp/principal.js';
+import { resolveQuotas, type QuotaLimits } from './quotas.js';
 
 /** What to answer instead of serving (an authentication challenge, for instance). */
 export interface HttpRefusal { status: number; headers?: Record<string, string>; body: unknown }
@@ -22,6 +23,8 @@ export interface McpEndpointOptions {
   maxBodyBytes?: number;
   /** Idle session expiry (default 30 minutes). */
   sessionIdleMs?: number;
+  /** Quotas on sessions, streams, subscriptions and pending requests (quotas.ts; defaults DEFAULT_QUOTAS). */
+  quotas?: Partial<QuotaLimits>;
 }
 
 /** Thrown by `authenticate` to refuse a request with a prepared response. */
@@ -33,7 +36,7 @@ export class RefusedError extends Error {
   ) { super(`refused with ${refusal.status}`); }
 }
 
-const KNOWN = new Set(['engine', 'authenticate', 'insufficientScope', 'sessions', 'maxBodyBytes', 'sessionIdleMs']);
+const KNOWN = new Set(['engine', 'authenticate', 'insufficientScope', 'sessions', 'maxBodyBytes', 'sessionIdleMs', 'quotas']);
 
 /** Validate and freeze options; a typo gets a hint. */
 export function resolveEndpointOptions(o: McpEndpointOptions): Required<Omit<McpEndpointOptions, 'insufficientScope'>> & Pick<McpEndpointOptions, 'insufficientScope'> {
@@ -56,5 +59,6 @@ export function resolveEndpointOptions(o: McpEndpointOptions): Required<Omit<Mcp
     sessions: o.sessions ?? 'stateless',
     maxBodyBytes,
     sessionIdleMs: o.sessionIdleMs ?? 30 * 60_000,
+    quotas: resolveQuotas(o.quotas),
   });
 }

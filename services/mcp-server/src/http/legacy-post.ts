@@ -7,7 +7,8 @@ import { classify, type Classified } from '../mcp/jsonrpc.js';
 import type { LegacySession } from '../mcp/exchange.js';
 import { principalKey, type Principal } from '../mcp/principal.js';
 import { ErrorCodes } from '../mcp/protocol.js';
-import { rpcError, sendJson } from './response-channel.js';
+import { QuotaExceededError } from '../mcp/bounds.js';
+import { rpcError, sendJson, sendQuotaRefusal } from './response-channel.js';
 import { safeHeaders, serveOne, type Deps } from './serve.js';
 
 /** Serve a legacy POST body (one message or a 2025-03-26 batch). */
@@ -28,7 +29,10 @@ export async function serveLegacy(deps: Deps, req: IncomingMessage, res: ServerR
   const responseHeaders: Record<string, string> = {};
   if (deps.store) {
     if (isInit) {
-      session = deps.store.create(owner);
+      try { session = deps.store.create(owner); } catch (e) {
+        if (e instanceof QuotaExceededError) return sendQuotaRefusal(res, e, (classified[0] as { message: { id?: string | number } }).message.id ?? null);
+        throw e;
+      }
       responseHeaders['mcp-session-id'] = session.id!;
     } else {
       const id = req.headers['mcp-session-id'];

@@ -15,6 +15,8 @@ import { checkStandardHeaders } from './headers.js';
 import { rpcError, sendJson, sendReply } from './response-channel.js';
 import { resolveEndpointOptions, RefusedError, type McpEndpointOptions } from './endpoint-options.js';
 import { SessionStore } from './session-store.js';
+import { Quotas } from './quotas.js';
+import { QuotaExceededError } from '../mcp/bounds.js';
 import { PendingRequests } from './pending-requests.js';
 import { serveLegacy } from './legacy-post.js';
 import { InFlightRequests, serveOne, safeHeaders } from './serve.js';
@@ -33,9 +35,11 @@ const LEGACY = new Set<string>(LEGACY_VERSIONS);
 /** Create the endpoint. */
 export function createMcpEndpoint(options: McpEndpointOptions): McpEndpoint {
   const o = resolveEndpointOptions(options);
-  const store = o.sessions === 'sessions' ? new SessionStore({ idleTimeoutMs: o.sessionIdleMs }) : undefined;
-  const pending = new PendingRequests();
-  const deps = { engine: o.engine, store, pending, inFlight: new InFlightRequests(), insufficientScope: o.insufficientScope };
+  const quotas = new Quotas(o.quotas);
+  const store = o.sessions === 'sessions' ? new SessionStore({ idleTimeoutMs: o.sessionIdleMs, quotas }) : undefined;
+  const pending = new PendingRequests(undefined, quotas);
+  const deps = { engine: o.engine, store, pending, quotas, inFlight: new InFlightRequests(), insufficientScope: o.insufficientScope };
+  const listenLimits = Object.freeze({ maxSubscriptions: quotas.limits.subscriptionsPerSession, lifetimeMs: quotas.limits.streamLifetimeMs });
 
   async function principalOf(req: IncomingMessage, res: ServerResponse): Promise<Principal | undefined> {
     try {
@@ -101,8 +105,20 @@ export function createMcpEndpoint(options: McpEndpointOptions): McpEndpoint {
       const r = o.insufficientScope(required, req, principal);
       return sendJson(res, r.status, r.body, r.headers);
     }
+    let streamLimits: typeof listenLimits | undefined;
+    if (c.message.method === 'subscriptions/listen') {
+      // A listen stream stays open until the client leaves: it takes a stream slot for as
+      // long as the response is open, and gets a lifetime (quotas.ts).
+      let release: () => void;
+      try { release = quotas.openStream(principalKey(principal)); } catch (e) {
+        if (e instanceof QuotaExceededError) return sendReply(res, errorReply(c.message.id, e, 'modern'));
+        throw e;
+      }
+      res.once('close', release);
+      streamLimits = listenLimits;
+    }
     await serveOne(deps, req, res, {
-      era: 'modern', protocolVersion: MODERN_VERSION, principal, headers: safeHeaders(req), request: c.message,
+      era: 'modern', protocolVersion: MODERN_VERSION, principal, headers: safeHeaders(req), request: c.message, streamLimits,
     });
   }
 

@@ -4,22 +4,29 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { JsonObject, JsonRpcResponse } from '../mcp/protocol.js';
+import { Quotas } from './quotas.js';
 
-interface Pending { owner: string; resolve(v: JsonObject): void; reject(e: Error): void; timer: NodeJS.Timeout }
+interface Pending { owner: string; resolve(v: JsonObject): void; reject(e: Error): void; timer: NodeJS.Timeout; release(): void }
 
 /** Tracks outstanding server-to-client requests. */
 export class PendingRequests {
   private readonly pending = new Map<string, Pending>();
-  constructor(private readonly timeoutMs = 300_000) {}
+  constructor(private readonly timeoutMs = 300_000, private readonly quotas = new Quotas()) {}
 
-  /** Register a request; returns its id and the promise of the client's result. */
+  /**
+   * Register a request; returns its id and the promise of the client's result. Throws
+   * QuotaExceededError when the principal (or the server) has too many awaiting an answer.
+   */
   open(owner: string, signal: AbortSignal): { id: string; result: Promise<JsonObject> } {
+    const release = this.quotas.openPending(owner);
     const id = `srv-${randomBytes(12).toString('base64url')}`;
     const result = new Promise<JsonObject>((resolve, reject) => {
       const timer = setTimeout(() => this.fail(id, new Error('The client did not answer in time')), this.timeoutMs);
       timer.unref();
-      this.pending.set(id, { owner, resolve, reject, timer });
-      signal.addEventListener('abort', () => this.fail(id, new Error('The request was cancelled')), { once: true });
+      this.pending.set(id, { owner, resolve, reject, timer, release });
+      // An already-cancelled request must not hold its slot until the timeout.
+      if (signal.aborted) queueMicrotask(() => this.fail(id, new Error('The request was cancelled')));
+      else signal.addEventListener('abort', () => this.fail(id, new Error('The request was cancelled')), { once: true });
     });
     return { id, result };
   }
@@ -31,6 +38,7 @@ export class PendingRequests {
     if (!p || p.owner !== owner) return false;
     this.pending.delete(key);
     clearTimeout(p.timer);
+    p.release();
     if ('result' in response) p.resolve(response.result);
     else p.reject(Object.assign(new Error(`The client answered with an error: ${response.error.message}`), { rpc: response.error }));
     return true;
@@ -41,6 +49,7 @@ export class PendingRequests {
     if (!p) return;
     this.pending.delete(id);
     clearTimeout(p.timer);
+    p.release();
     p.reject(e);
   }
 }

@@ -4,6 +4,7 @@
  * requests, subscription notifications). Writes after the client went away are dropped.
  */
 import type { ServerResponse } from 'node:http';
+import type { QuotaExceededError } from '../mcp/bounds.js';
 import type { Reply } from '../mcp/engine.js';
 
 const KEEPALIVE_MS = 25_000;
@@ -91,4 +92,10 @@ export function sendReply(res: ServerResponse, reply: Reply): void {
 /** A JSON-RPC error body without a usable id. */
 export function rpcError(code: number, message: string, id: string | number | null = null): unknown {
   return { jsonrpc: '2.0', id, error: { code, message } };
+}
+
+/** Refuse with a quota error outside the engine: 429 (per principal) or 503 (server full), naming the limit. */
+export function sendQuotaRefusal(res: ServerResponse, e: QuotaExceededError, id: string | number | null = null): void {
+  const headers: Record<string, string> = e.httpStatus === 503 ? { 'retry-after': '30' } : {};
+  sendJson(res, e.httpStatus, { jsonrpc: '2.0', id, error: { code: e.rpcCode, message: e.message, data: e.data } }, headers);
 }

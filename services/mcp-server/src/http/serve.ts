@@ -9,6 +9,7 @@ import { principalKey, type Principal } from '../mcp/principal.js';
 import type { Era, JsonObject, JsonRpcRequest, RequestId } from '../mcp/protocol.js';
 import type { HttpRefusal } from './endpoint-options.js';
 import type { PendingRequests } from './pending-requests.js';
+import type { Quotas } from './quotas.js';
 import { ResponseChannel, sendJson } from './response-channel.js';
 import type { SessionStore } from './session-store.js';
 
@@ -17,6 +18,8 @@ export interface Deps {
   engine: Engine;
   store: SessionStore | undefined;
   pending: PendingRequests;
+  /** Stream and pending-request quotas (the session store holds the session ones). */
+  quotas: Quotas;
   /** Legacy requests in flight, so a `notifications/cancelled` POST can abort them. */
   inFlight?: InFlightRequests;
   insufficientScope?: (required: readonly string[], req: IncomingMessage, principal: Principal) => HttpRefusal;
@@ -32,6 +35,8 @@ export interface ServeSpec {
   session?: LegacySession;
   /** Extra response headers (Mcp-Session-Id on initialize). */
   responseHeaders?: Record<string, string>;
+  /** For a long-lived request (subscriptions/listen): its quota and lifetime. */
+  streamLimits?: Exchange['streamLimits'];
 }
 
 const HIDDEN = new Set(['authorization', 'cookie', 'proxy-authorization']);
@@ -79,6 +84,7 @@ export async function serveOne(deps: Deps, req: IncomingMessage, res: ServerResp
     headers: spec.headers,
     get signal() { return abort.signal; },
     session: spec.session,
+    streamLimits: spec.streamLimits,
     notify: (n) => channel.send(n),
     request: spec.era === 'legacy'
       ? (method: string, params: JsonObject | undefined) => {

@@ -4,7 +4,8 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ErrorCodes } from '../mcp/protocol.js';
-import { ResponseChannel, rpcError, sendJson } from './response-channel.js';
+import { QuotaExceededError } from '../mcp/bounds.js';
+import { ResponseChannel, rpcError, sendJson, sendQuotaRefusal } from './response-channel.js';
 import type { SessionStore } from './session-store.js';
 import type { Deps } from './serve.js';
 
@@ -17,6 +18,11 @@ export function openSessionStream(deps: Deps, store: SessionStore, req: Incoming
   if (typeof id !== 'string') return sendJson(res, 400, rpcError(ErrorCodes.InvalidRequest, 'Bad Request: the Mcp-Session-Id header is required'));
   const session = store.get(id, owner);
   if (!session) return sendJson(res, 404, rpcError(ErrorCodes.InvalidRequest, 'Session not found'));
+  let release: () => void;
+  try { release = deps.quotas.openStream(owner, id); } catch (e) {
+    if (e instanceof QuotaExceededError) return sendQuotaRefusal(res, e);
+    throw e;
+  }
   const channel = new ResponseChannel(res, { 'mcp-session-id': id });
   const remove = deps.engine.services.hub.add(
     {
@@ -26,7 +32,11 @@ export function openSessionStream(deps: Deps, store: SessionStore, req: Incoming
     () => res.end(),
   );
   const stopListening = store.onEnd(id, () => res.end());
-  res.once('close', () => { remove(); stopListening(); });
+  // No stream lives forever: at its lifetime it ends and the client opens a new one
+  // (2025-11-25 transports §Listening for Messages: the client MAY reconnect).
+  const lifetime = setTimeout(() => res.end(), deps.quotas.limits.streamLifetimeMs);
+  lifetime.unref();
+  res.once('close', () => { clearTimeout(lifetime); remove(); stopListening(); release(); });
   // Flush headers now so the client sees the stream open before any notification arrives.
   channel.open();
 }

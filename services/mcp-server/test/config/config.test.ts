@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { ConfigError, loadConfig } from '../../src/config/config.js';
+import { DEFAULT_QUOTAS, quotasFromConfig } from '../../src/http/quotas.js';
 
 function errorOf(env: Record<string, string>): ConfigError {
   try { loadConfig(env); } catch (e) { if (e instanceof ConfigError) return e; throw e; }
@@ -17,6 +18,19 @@ describe('loadConfig', () => {
     expect(c.MCP_ALLOWED_ORIGINS).toBeUndefined();
     expect(c.MCP_STATE_SECRET).toBeUndefined();
     expect(Object.isFrozen(c)).toBe(true);
+  });
+
+  it('quota and HTTP-limit defaults equal the library defaults; a bad one names its variable', () => {
+    const c = loadConfig({});
+    expect(quotasFromConfig(c)).toEqual(DEFAULT_QUOTAS);
+    expect(c).toMatchObject({
+      MCP_HEADERS_TIMEOUT_MS: 20_000, MCP_REQUEST_TIMEOUT_MS: 60_000, MCP_KEEP_ALIVE_TIMEOUT_MS: 5_000, MCP_MAX_CONNECTIONS: 1024,
+      MCP_RATE_LIMIT_FAILED_AUTH_MAX: 30, MCP_AUTH_FAILURE_DELAY_MS: 1000,
+    });
+    expect(c.MCP_AUTH_SCP_ISSUERS).toBeUndefined();
+    const e = errorOf({ MCP_MAX_STREAMS_PER_PRINCIPAL: '0', MCP_REQUEST_TIMEOUT_MS: 'soon' });
+    expect(e.message).toMatch(/MCP_MAX_STREAMS_PER_PRINCIPAL="0": .*long-lived streams per principal/);
+    expect(e.message).toMatch(/MCP_REQUEST_TIMEOUT_MS="soon"/);
   });
 
   it('parses lists, numbers and booleans', () => {
