@@ -109,6 +109,8 @@ kc_log "starting Keycloak $KC_VERSION on $base_url (management $mgmt_url, JAVA_H
 setsid "$KC_HOME/bin/kc.sh" "${args[@]}" >> "$KC_LOG_FILE" 2>&1 < /dev/null &
 pid=$!
 echo "$pid" > "$KC_PID_FILE"
+# Interrupted while waiting: Keycloak runs in its own session, so stop it here or it outlives us.
+trap '"$(dirname "${BASH_SOURCE[0]}")/stop.sh" >/dev/null 2>&1 || true; exit 130' INT TERM
 
 deadline=$(( SECONDS + timeout ))
 until curl -fsS -o /dev/null "$mgmt_url/health/ready" 2>/dev/null; do
@@ -129,6 +131,7 @@ if ! curl -fsS -o /dev/null "http://127.0.0.1:$port/realms/mcp/.well-known/openi
   exit 1
 fi
 
+trap - INT TERM
 ( umask 077
   {
     printf 'KC_PID=%s\n' "$pid"
