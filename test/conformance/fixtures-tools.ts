@@ -8,6 +8,50 @@ import { definePrompt, defineTool } from '../../services/mcp-server/src/mcp/defi
 import type { Registry } from '../../services/mcp-server/src/mcp/registry.js';
 import { PNG_1X1, WAV_SILENCE } from './media.js';
 
+/**
+ * Tools declared in plain JSON Schema 2020-12: `json-schema-2020-12` expects this input schema
+ * back verbatim (docs/conformance-fixtures.md §3), and `http-custom-header-server-validation`
+ * needs a string argument annotated `x-mcp-header` (§2).
+ */
+export const schemaTools = [
+  defineTool({
+    name: 'json_schema_2020_12_tool',
+    description: 'Tool with JSON Schema 2020-12 features',
+    inputSchema: {
+      $schema: 'https://json-schema.org/draft/2020-12/schema',
+      type: 'object',
+      $defs: { address: { $anchor: 'addressDef', type: 'object', properties: { street: { type: 'string' }, city: { type: 'string' } } } },
+      properties: {
+        name: { type: 'string' },
+        address: { $ref: '#/$defs/address' },
+        contactMethod: { type: 'string', enum: ['phone', 'email'] },
+        phone: { type: 'string' },
+        email: { type: 'string' },
+      },
+      allOf: [{ anyOf: [{ required: ['phone'] }, { required: ['email'] }] }],
+      if: { properties: { contactMethod: { const: 'phone' } }, required: ['contactMethod'] },
+      then: { required: ['phone'] },
+      else: { required: ['email'] },
+      additionalProperties: false,
+    },
+    handler: (args) => `Received ${Object.keys(args).sort().join(', ') || 'no arguments'}`,
+  }),
+  defineTool({
+    name: 'test_custom_headers',
+    description: 'Echoes a region mirrored into the Mcp-Param-Region header',
+    inputSchema: {
+      type: 'object',
+      properties: {
+        region: { type: 'string', description: 'Mirrored as Mcp-Param-Region', 'x-mcp-header': 'Region' },
+        priority: { type: 'integer', description: 'Mirrored as Mcp-Param-Priority', 'x-mcp-header': 'Priority' },
+        query: { type: 'string', description: 'Not mirrored' },
+      },
+      required: ['region'],
+    },
+    handler: (args) => `Region ${String(args.region)}`,
+  }),
+];
+
 /** Tools whose results the suite inspects. */
 export const contentTools = [
   defineTool({

@@ -17,7 +17,7 @@ import { localPrincipal } from '../../services/mcp-server/src/mcp/principal.js';
 import { createMcpServer } from '../../services/mcp-server/src/server.js';
 import { prompts, resources, templates } from './fixtures-catalogue.js';
 import { legacyInputTools, mrtrPrompt, mrtrTools } from './fixtures-input.js';
-import { contentTools, listChangeTriggers, statelessDiagnostics } from './fixtures-tools.js';
+import { contentTools, listChangeTriggers, schemaTools, statelessDiagnostics } from './fixtures-tools.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -34,7 +34,7 @@ const logger = createLogger({ level: process.env.LOG_LEVEL === 'debug' ? 'debug'
 const server = await createMcpServer({
   serverInfo: { name: 'mcp-resource-server-conformance', version: '0.1.0' },
   logger,
-  tools: [...contentTools, ...statelessDiagnostics, ...mrtrTools, ...legacyInputTools],
+  tools: [...contentTools, ...statelessDiagnostics, ...mrtrTools, ...legacyInputTools, ...schemaTools],
   prompts: [...prompts, mrtrPrompt],
   resources,
   templates,

@@ -38,6 +38,8 @@ export function createMcpEndpoint(options: McpEndpointOptions): McpEndpoint {
   const quotas = new Quotas(o.quotas);
   const store = o.sessions === 'sessions' ? new SessionStore({ idleTimeoutMs: o.sessionIdleMs, quotas }) : undefined;
   const pending = new PendingRequests(undefined, quotas);
+  /** x-mcp-header mappings, compiled with each tool at registration. */
+  const paramHeadersOf = (tool: string) => o.engine.services.registry.get('tool', tool)?.paramHeaders;
   const deps = { engine: o.engine, store, pending, quotas, inFlight: new InFlightRequests(), insufficientScope: o.insufficientScope };
   const listenLimits = Object.freeze({ maxSubscriptions: quotas.limits.subscriptionsPerSession, lifetimeMs: quotas.limits.streamLifetimeMs });
 
@@ -91,7 +93,7 @@ export function createMcpEndpoint(options: McpEndpointOptions): McpEndpoint {
     const c = classify(value);
     if (c.kind === 'invalid') return sendJson(res, 400, rpcError(ErrorCodes.InvalidRequest, `Invalid Request: ${c.reason}`, c.id));
     if (c.kind === 'response') return sendJson(res, 400, rpcError(ErrorCodes.InvalidRequest, 'Clients must not send JSON-RPC responses in 2026-07-28'));
-    const mismatch = checkStandardHeaders(req.headers, MODERN_VERSION, c.message);
+    const mismatch = checkStandardHeaders(req.headers, MODERN_VERSION, c.message, paramHeadersOf);
     if (mismatch) {
       const r = errorReply(c.kind === 'request' ? c.message.id : null, mismatch, 'modern');
       return sendReply(res, r);

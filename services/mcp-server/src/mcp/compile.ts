@@ -4,6 +4,8 @@
  */
 import { z } from 'zod';
 import type { Listing, PromptDefinition, ResourceDefinition, ResourceTemplateDefinition, ToolDefinition } from './define.js';
+import { compileJsonSchema, type Validator } from './json-schema.js';
+import { compileParamHeaders, type ParamHeader } from './param-headers.js';
 import type { JsonObject } from './protocol.js';
 import { compileUriTemplate, type UriTemplate } from './uri-template.js';
 
@@ -20,8 +22,15 @@ interface Compiled<K extends string, D> {
   readonly listedWhenPermitted: boolean;
   readonly descriptor: Readonly<JsonObject>;
 }
-/** A tool ready to list and call. */
-export type CompiledTool = Compiled<'tool', ToolDefinition<z.ZodObject, z.ZodType | undefined>>;
+/** A tool ready to list and call: validators and header mappings are built once, here. */
+export interface CompiledTool extends Compiled<'tool', ToolDefinition<z.ZodObject, z.ZodType | undefined>> {
+  /** Validates `arguments`; `data` is what the handler receives (a parsed copy). */
+  readonly input: Validator;
+  /** Validates structured output, when the tool declares an output schema. */
+  readonly output?: Validator;
+  /** Arguments a 2026-07-28 HTTP client mirrors into `Mcp-Param-*` headers (`x-mcp-header`). */
+  readonly paramHeaders: readonly ParamHeader[];
+}
 /** A prompt ready to list and get. */
 export type CompiledPrompt = Compiled<'prompt', PromptDefinition>;
 /** A fixed resource. */
@@ -77,16 +86,43 @@ function common(def: { title?: string; icons?: unknown; _meta?: JsonObject }): J
 export function compileTool(def: ToolDefinition<z.ZodObject, z.ZodType | undefined>): CompiledTool {
   const name = checkName('tool', def.name);
   if (typeof def.handler !== 'function') throw new TypeError(`Tool "${name}" needs a handler function`);
-  const inputSchema = def.input ? toJsonSchema(def.input, 'input') : { type: 'object', properties: {} };
-  if (inputSchema.type !== 'object') throw new TypeError(`Tool "${name}": input must be a z.object(...) schema`);
+  if (def.input !== undefined && def.inputSchema !== undefined) throw new TypeError(`Tool "${name}": give input (zod) or inputSchema (JSON Schema), not both`);
+  if (def.output !== undefined && def.outputSchema !== undefined) throw new TypeError(`Tool "${name}": give output (zod) or outputSchema (JSON Schema), not both`);
+  let inputSchema: JsonObject;
+  let input: Validator;
+  if (def.inputSchema !== undefined) {
+    ({ listed: inputSchema, validate: input } = compileJsonSchema(name, 'inputSchema', def.inputSchema));
+  } else {
+    inputSchema = def.input ? toJsonSchema(def.input, 'input') : { type: 'object', properties: {} };
+    if (inputSchema.type !== 'object') throw new TypeError(`Tool "${name}": input must be a z.object(...) schema`);
+    input = def.input ? zodValidator(def.input) : (args) => ({ ok: true, data: structuredClone(args) });
+  }
   const descriptor: JsonObject = { name, ...common(def), description: def.description, inputSchema };
-  if (def.output) {
+  let output: Validator | undefined;
+  if (def.outputSchema !== undefined) {
+    ({ listed: descriptor.outputSchema, validate: output } = compileJsonSchema(name, 'outputSchema', def.outputSchema));
+  } else if (def.output) {
     const out = toJsonSchema(def.output, 'output');
     if (out.type !== 'object') throw new TypeError(`Tool "${name}": output must be an object schema (structuredContent is an object)`);
     descriptor.outputSchema = out;
+    output = zodValidator(def.output);
   }
   if (def.annotations) descriptor.annotations = def.annotations;
-  return Object.freeze({ kind: 'tool', name, def, ...access('Tool', name, def), descriptor: Object.freeze(descriptor) });
+  const paramHeaders = compileParamHeaders(name, inputSchema);
+  return Object.freeze({ kind: 'tool', name, def, ...access('Tool', name, def), descriptor: Object.freeze(descriptor), input, output, paramHeaders });
+}
+
+/** A zod schema as a {@link Validator}; `data` is zod's parsed output. */
+function zodValidator(schema: z.ZodType): Validator {
+  return (value) => {
+    const r = schema.safeParse(value);
+    return r.success ? { ok: true, data: r.data } : { ok: false, message: formatIssues(r.error) };
+  };
+}
+
+/** Summarize zod issues as "path: message" pairs; never echoes the input values. */
+export function formatIssues(error: z.ZodError): string {
+  return error.issues.slice(0, 5).map((i) => `${i.path.length ? i.path.join('.') : '(root)'}: ${i.message}`).join('; ');
 }
 
 /** Compile a prompt definition; arguments come from the zod object's string fields. */

@@ -9,6 +9,7 @@
 import type { z } from 'zod';
 import type { ContentBlock, ResourceContents } from './content.js';
 import type { RequestContext } from './context.js';
+import type { JsonSchema } from './json-schema.js';
 import type { JsonObject } from './protocol.js';
 
 /** Hints about a tool's behaviour (2025-06-18+ ToolAnnotations). */
@@ -55,18 +56,30 @@ interface Common {
   _meta?: JsonObject;
 }
 
-/** A tool definition. `input` and `output` are zod schemas, converted once to JSON Schema 2020-12. */
+/**
+ * A tool definition. Give the schemas either as zod (`input`, `output`: converted once to JSON
+ * Schema 2020-12, handler types inferred) or as plain JSON Schema 2020-12 (`inputSchema`,
+ * `outputSchema`: listed verbatim, validated with ajv; the handler gets `Record<string, unknown>`
+ * and may return the structured object). Not both for the same side.
+ */
 export interface ToolDefinition<I extends AnyObjectSchema = AnyObjectSchema, O extends z.ZodType | undefined = undefined> extends Common {
   name: string;
   description: string;
   input?: I;
   output?: O;
+  /** The arguments as a JSON Schema 2020-12 object schema, instead of `input`. */
+  inputSchema?: JsonSchema;
+  /** `structuredContent` as a JSON Schema 2020-12 object schema, instead of `output`. */
+  outputSchema?: JsonSchema;
   annotations?: ToolAnnotations;
   handler: (
     input: z.output<I>,
     ctx: RequestContext,
-  ) => Promise<O extends z.ZodType ? z.input<O> | ToolResult : ToolResult | string> | (O extends z.ZodType ? z.input<O> | ToolResult : ToolResult | string);
+  ) => Promise<ToolReturn<O>> | ToolReturn<O>;
 }
+
+/** What a handler may return: with a zod output schema its input type; else a result, text, or a structured object. */
+export type ToolReturn<O extends z.ZodType | undefined> = O extends z.ZodType ? z.input<O> | ToolResult : ToolResult | string | { [key: string]: unknown };
 
 /** Identity function that infers a tool's types. */
 export function defineTool<I extends AnyObjectSchema = AnyObjectSchema, O extends z.ZodType | undefined = undefined>(def: ToolDefinition<I, O>): ToolDefinition<I, O> {

@@ -3,7 +3,6 @@
  * errors thrown by the tool become `isError: true` results (2025-11-25 rule, SEP-1303) with
  * a sanitized message; protocol problems (unknown tool, bad params) are JSON-RPC errors.
  */
-import type { z } from 'zod';
 import { withClientInput, type Call } from '../call.js';
 import { InsufficientScopeError, invalidParams, McpError, ToolError, truncate } from '../errors.js';
 import type { CompiledTool } from '../compile.js';
@@ -29,8 +28,8 @@ export async function callTool(call: Call): Promise<JsonObject> {
   if (!allows(tool.scopes, ex.principal.scopes)) throw new InsufficientScopeError(tool.scopes);
   const args = params.arguments ?? {};
   return withClientInput(call, [name, args], async (ctx) => {
-    const parsed = tool.def.input ? tool.def.input.safeParse(args) : { success: true as const, data: structuredClone(args) };
-    if (!parsed.success) return errorResult(`Invalid arguments for tool ${name}: ${formatIssues(parsed.error)}`);
+    const parsed = tool.input(args);
+    if (!parsed.ok) return errorResult(`Invalid arguments for tool ${name}: ${parsed.message}`);
     try {
       const value = await tool.def.handler(parsed.data as never, ctx);
       return toResult(tool, value, ctx.log);
@@ -48,33 +47,31 @@ function errorResult(message: string): JsonObject {
   return { content: [{ type: 'text', text: message }], isError: true };
 }
 
-/** Summarize zod issues as "path: message" pairs; never echoes the input values. */
-export function formatIssues(error: z.ZodError): string {
-  return error.issues.slice(0, 5).map((i) => `${i.path.length ? i.path.join('.') : '(root)'}: ${i.message}`).join('; ');
-}
+/** Summarize zod issues (kept here for existing imports; defined with the compiler). */
+export { formatIssues } from '../compile.js';
 
 function isToolResult(v: unknown): v is ToolResult {
   return v !== null && typeof v === 'object' && Array.isArray((v as ToolResult).content);
 }
 
 function toResult(tool: CompiledTool, value: unknown, log: { error(m: string, f?: Record<string, unknown>): void }): JsonObject {
-  const output = tool.def.output;
+  const output = tool.output;
   if (typeof value === 'string') {
     if (output) return invalidOutput(tool, log, 'returned a string but declares an output schema');
     return { content: [{ type: 'text', text: value }] };
   }
   if (isToolResult(value)) {
     if (output && !value.isError) {
-      const checked = output.safeParse(value.structuredContent);
-      if (!checked.success) return invalidOutput(tool, log, formatIssues(checked.error));
+      const checked = output(value.structuredContent);
+      if (!checked.ok) return invalidOutput(tool, log, checked.message);
     }
     return value as unknown as JsonObject;
   }
   if (!output) return { content: [{ type: 'text', text: JSON.stringify(value) }], structuredContent: value };
   // 2025-06-18 server/tools §Structured Content: structuredContent conforms to outputSchema and
   // is mirrored in a text block for clients that do not read it.
-  const checked = output.safeParse(value);
-  if (!checked.success) return invalidOutput(tool, log, formatIssues(checked.error));
+  const checked = output(value);
+  if (!checked.ok) return invalidOutput(tool, log, checked.message);
   return { content: [{ type: 'text', text: JSON.stringify(checked.data) }], structuredContent: checked.data };
 }
 
