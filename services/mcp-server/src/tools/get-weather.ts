@@ -20,6 +20,12 @@ export default defineTool({
   input: z.object({
     location: z.string().trim().min(1).max(100).describe('City or place name, e.g. "Berlin"'),
     units: z.enum(['celsius', 'fahrenheit']).default('celsius').describe('Temperature unit'),
+    // x-mcp-header (2026-07-28 server/tools §x-mcp-header): HTTP clients mirror it into
+    // `Mcp-Param-Region`, so a gateway can route on the header without parsing the body; the
+    // server refuses a request whose header and argument disagree.
+    region: z.string().regex(/^[a-z]{2}-[a-z]+\d$/).optional()
+      .describe('Data region that serves the reading, e.g. "eu-west1"')
+      .meta({ 'x-mcp-header': 'Region' }),
   }),
   output: z.object({
     location: z.string(),
@@ -27,10 +33,11 @@ export default defineTool({
     units: z.enum(['celsius', 'fahrenheit']),
     condition: z.string(),
     humidity: z.number().int().min(0).max(100),
+    region: z.string().optional(),
   }),
-  handler: ({ location, units }) => {
+  handler: ({ location, units, region }) => {
     const w = weatherFor(location);
     const temperature = units === 'fahrenheit' ? Math.round((w.celsius * 9) / 5 + 32) : w.celsius;
-    return { location, temperature, units, condition: w.condition, humidity: w.humidity };
+    return { location, temperature, units, condition: w.condition, humidity: w.humidity, ...(region === undefined ? {} : { region }) };
   },
 });

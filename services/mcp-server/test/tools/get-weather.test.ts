@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { checkParamHeaders } from '../../src/http/headers.js';
 import { weatherFor } from '../../src/tools/get-weather.js';
 import { callTool, examples, text, type Examples } from './support/examples.js';
 
@@ -14,6 +15,23 @@ describe('get_weather', () => {
     expect(tool.inputSchema).toMatchObject({ type: 'object', required: ['location'], properties: { location: { type: 'string', minLength: 1, maxLength: 100 }, units: { enum: ['celsius', 'fahrenheit'], default: 'celsius' } } });
     expect(tool.outputSchema).toMatchObject({ type: 'object', required: expect.arrayContaining(['location', 'temperature', 'units', 'condition', 'humidity']) });
     expect(tool.annotations).toMatchObject({ readOnlyHint: true, openWorldHint: false });
+  });
+
+  it('mirrors region into the Mcp-Param-Region header (x-mcp-header) and echoes it', async () => {
+    const r = await ex.call('tools/list');
+    const tool = (r.result!.tools as { name: string; inputSchema: { properties: Record<string, Record<string, unknown>>; required: string[] } }[]).find((t) => t.name === 'get_weather')!;
+    expect(tool.inputSchema.properties.region).toMatchObject({ type: 'string', 'x-mcp-header': 'Region' });
+    expect(tool.inputSchema.required).not.toContain('region');
+    const mapped = ex.server.registry.get('tool', 'get_weather')!.paramHeaders;
+    expect(checkParamHeaders({ 'mcp-param-region': 'eu-west1' }, mapped, { location: 'Berlin', region: 'eu-west1' })).toBeUndefined();
+    expect(checkParamHeaders({ 'mcp-param-region': 'us-east1' }, mapped, { location: 'Berlin', region: 'eu-west1' })?.rpcCode).toBe(-32020);
+    expect(checkParamHeaders({}, mapped, { location: 'Berlin', region: 'eu-west1' })?.rpcCode).toBe(-32020);
+    expect(checkParamHeaders({}, mapped, { location: 'Berlin' })).toBeUndefined();
+    const withRegion = await callTool(ex, 'get_weather', { location: 'Berlin', region: 'eu-west1' });
+    expect(withRegion.structuredContent).toEqual({ location: 'Berlin', temperature: 16, units: 'celsius', condition: 'sunny', humidity: 29, region: 'eu-west1' });
+    const badRegion = await callTool(ex, 'get_weather', { location: 'Berlin', region: 'Mars' });
+    expect(badRegion.isError).toBe(true);
+    expect(text(badRegion)).toMatch(/region/);
   });
 
   it('returns fixed readings per location (pinned values), in celsius by default', async () => {
