@@ -18,6 +18,13 @@ export const MAX_CAPABILITY_BYTES = 1024;
 /** The client capabilities the server reads (client-input.ts: supports()). */
 const USED_CAPABILITIES = ['roots', 'sampling', 'elicitation'] as const;
 
+/**
+ * Input rounds one 2026-07-28 request may take (MRTR). The server keeps nothing between
+ * rounds — the sealed requestState travels with the client, bounded by the body limit — so
+ * this is a fixed cap on work, not a per-principal store.
+ */
+export const MAX_MRTR_ROUNDS = 16;
+
 /** JSON-RPC code of a quota refusal (implementation-defined server error range, JSON-RPC 2.0 §5.1). */
 export const QUOTA_EXCEEDED_CODE = -32011;
 

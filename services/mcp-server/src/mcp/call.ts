@@ -3,6 +3,7 @@
  * context a user handler receives. Also the MRTR wrapper shared by tools/call, prompts/get
  * and resources/read.
  */
+import { MAX_MRTR_ROUNDS, QuotaExceededError } from './bounds.js';
 import { InputRequired, LegacyInput, MrtrInput } from './client-input.js';
 import type { ClientInfo, ClientInput, RequestContext } from './context.js';
 import { invalidParams, ToolError } from './errors.js';
@@ -80,7 +81,8 @@ function logThreshold(call: Call): LogLevel | undefined {
   return call.ex.session?.logLevel ?? 'debug';
 }
 
-interface SealedState { o: string; m: string; t: string; e: number; a: Record<string, JsonObject> }
+/** Sealed across MRTR rounds: owner, method, target digest, expiry, answers so far, rounds so far. */
+interface SealedState { o: string; m: string; t: string; e: number; a: Record<string, JsonObject>; r?: number }
 
 /**
  * Run a handler that may ask the client for input. `identity` names what is being called
@@ -96,6 +98,7 @@ export async function withClientInput(call: Call, identity: unknown, run: (ctx: 
   let target: string | undefined;
   const targetOf = () => (target ??= digest([call.method, identity]));
   let prior: Record<string, JsonObject> = {};
+  let rounds = 0;
   if (params.requestState !== undefined) {
     // MRTR §Server Requirements 4-5: requestState is attacker-controlled; reject anything that
     // fails verification, was minted for another principal or request, or has expired.
@@ -104,6 +107,7 @@ export async function withClientInput(call: Call, identity: unknown, run: (ctx: 
       throw invalidParams('Invalid requestState: it was modified, expired, or belongs to another request; retry the original request without it');
     }
     prior = s.a ?? {};
+    rounds = typeof s.r === 'number' ? s.r : 1;
   }
   const responses = params.inputResponses;
   if (responses !== undefined && (responses === null || typeof responses !== 'object' || Array.isArray(responses))) {
@@ -114,7 +118,12 @@ export async function withClientInput(call: Call, identity: unknown, run: (ctx: 
     return await run(buildContext(call, input));
   } catch (e) {
     if (!(e instanceof InputRequired)) throw e;
-    const state: SealedState = { o: owner, m: call.method, t: targetOf(), e: services.now() + services.options.requestStateTtlMs, a: { ...input.used } };
+    // A request may not go round forever (a handler that keeps asking, a client that keeps
+    // answering): each round costs a full handler run, so the rounds are a quota.
+    if (rounds + 1 > MAX_MRTR_ROUNDS) {
+      throw new QuotaExceededError('MAX_MRTR_ROUNDS', MAX_MRTR_ROUNDS, 'input rounds per request', 'start the request over without requestState');
+    }
+    const state: SealedState = { o: owner, m: call.method, t: targetOf(), e: services.now() + services.options.requestStateTtlMs, a: { ...input.used }, r: rounds + 1 };
     return { resultType: 'input_required', inputRequests: e.requests, requestState: services.sealer.seal(state, 'mrtr') };
   }
 }

@@ -130,3 +130,34 @@ describe('legacy client input', () => {
     expect(r).toMatchObject({ status: 200, body: { error: { code: -32603, message: expect.stringMatching(/cannot send requests/) } } });
   });
 });
+
+describe('MRTR rounds are bounded', () => {
+  it('a request that keeps asking is refused at round 17 with a quota error naming the limit', async () => {
+    const { createMcpServer } = await import('../../src/server.js');
+    const { defineTool } = await import('../../src/mcp/define.js');
+    const server = await createMcpServer({
+      serverInfo: { name: 't', version: '1' }, secret: 'a-test-secret-that-is-at-least-32-characters-long',
+      tools: [defineTool({
+        name: 'forever', description: 'Asks one more question every round',
+        handler: async (_input, ctx) => {
+          for (let i = 0; ; i++) await ctx.input.elicit({ mode: 'form', message: `Question ${i}?`, requestedSchema: { type: 'object', properties: {} } }, `q${i}`);
+        },
+      })],
+    });
+    try {
+      let state: unknown;
+      let last: Parsed | undefined;
+      for (let round = 1; round <= 17; round++) {
+        const answers = round === 1 ? {} : { inputResponses: { [`q${round - 2}`]: { action: 'accept', content: {} } }, requestState: state };
+        last = await call(server.engine, modernRequest('tools/call', { name: 'forever', arguments: {}, ...answers }, { capabilities: ELICIT }));
+        if (round < 17) {
+          expect(last.body.result?.resultType).toBe('input_required');
+          state = last.body.result!.requestState;
+        }
+      }
+      expect(last!.body.error).toMatchObject({ code: -32011, data: { code: 'ERR_QUOTA_EXCEEDED', limit: 'MAX_MRTR_ROUNDS', max: 16 } });
+    } finally {
+      await server.close();
+    }
+  });
+});
