@@ -13,6 +13,8 @@
  *   --profile-case ID profile that case instead (e.g. ours-list-500)
  *   --streams N       listen streams (default 1000; smoke 50)
  *   --tsx             run the servers through tsx instead of compiling them first
+ *   --soak            instead of the cases: one server under mixed traffic for --minutes
+ *                     (default 10), RSS and event-loop delay sampled every second
  */
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -61,6 +63,20 @@ async function mint(n: number): Promise<string[]> {
       .setIssuedAt(now).setExpirationTime(now + 3600).sign(privateKey));
   }
   return out;
+}
+if (flag('soak')) {
+  // A separate run: one server under mixed traffic for --minutes (default 10); see bench/lib/soak.ts.
+  const { runSoak, soakReport } = await import('./lib/soak.js');
+  const minutes = Number(opt('minutes') ?? 10);
+  log(`soak: ${minutes} min of mixed traffic against one server …`);
+  const result = await runSoak({ issuer: ISSUER, tokens: await mint(120), minutes, log });
+  const report = soakReport(result, minutes);
+  process.stdout.write(`${report}\n`);
+  mkdirSync(`${ROOT}/bench/results`, { recursive: true });
+  writeFileSync(`${ROOT}/bench/results/soak.json`, JSON.stringify(result, null, 2));
+  writeFileSync(`${ROOT}/bench/results/soak.md`, `${report}\n`);
+  await stopServer(issuerChild);
+  process.exit(result.pass ? 0 : 1);
 }
 const mintStart = performance.now();
 const coldTokens = await mint(COLD_POOL);

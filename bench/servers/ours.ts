@@ -1,16 +1,18 @@
 /**
  * Our server as the benchmark drives it: createMcpServer + createApp (no rate limits, silent
- * logger), the echo tool plus filler tools up to --tools N, and two bench-only tools:
+ * logger), the echo tool plus filler tools up to --tools N, and three bench-only tools:
  * `trigger_change` (adds or removes a tool, so every listen stream gets list_changed) and
- * `mem` (GC, then process.memoryUsage()).
+ * `mem` (GC, then process.memoryUsage()), `stats` (RSS and event-loop delay, no GC).
  *
  *   --tools N            registered tools in all (default 5)
  *   --auth none|jwt      local principal, or RS256 JWTs from --issuer (default none)
  *   --issuer URL         the issuer for --auth jwt; keys are fetched before READY
  *   --sessions           2025 sessions (stateful) instead of stateless
  *   --page-size N        list page size (default: the engine's, 100)
+ *   --rate-limit         the rate limiters on (failed-auth throttle at its defaults)
  */
 import { createServer } from 'node:http';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { z } from 'zod';
 import {
   buildProtectedResourceMetadata, createTokenVerifier, protectedResourceMetadataUrl,
@@ -39,6 +41,20 @@ const mem = defineTool({
     return { content: [{ type: 'text' as const, text: JSON.stringify(process.memoryUsage()) }] };
   },
 });
+// Event-loop delay, sampled from start; `stats` reports and resets it (the soak reads it every second).
+const eld = monitorEventLoopDelay({ resolution: 10 });
+eld.enable();
+const stats = defineTool({
+  name: 'stats',
+  description: 'Bench only: RSS, heap and event-loop delay percentiles since the last call (no GC)',
+  handler: () => {
+    const m = process.memoryUsage();
+    const ms = (ns: number) => ns / 1e6;
+    const out = { rss: m.rss, heapUsed: m.heapUsed, eldP50: ms(eld.percentile(50)), eldP99: ms(eld.percentile(99)), eldMax: ms(eld.max) };
+    eld.reset();
+    return { content: [{ type: 'text' as const, text: JSON.stringify(out) }] };
+  },
+});
 let dynamic = 0;
 const triggerChange = defineTool({
   name: 'trigger_change',
@@ -50,7 +66,7 @@ const triggerChange = defineTool({
   },
 });
 // Fillers look like ordinary tools: a sentence of description and two typed arguments.
-const fillers = Array.from({ length: Math.max(0, toolCount - 3) }, (_, i) => defineTool({
+const fillers = Array.from({ length: Math.max(0, toolCount - 4) }, (_, i) => defineTool({
   name: `tool_${String(i).padStart(3, '0')}`,
   description: `Looks up record ${i} in the inventory and returns its current status and owner`,
   input: z.object({ id: z.string().describe('Record identifier'), verbose: z.boolean().optional().describe('Include history') }),
@@ -60,7 +76,7 @@ const fillers = Array.from({ length: Math.max(0, toolCount - 3) }, (_, i) => def
 
 const server = await createMcpServer({
   serverInfo: { name: 'mcp-resource-server-bench', version: '0.0.0' },
-  tools: [echo, mem, triggerChange, ...fillers],
+  tools: [echo, mem, triggerChange, stats, ...fillers],
   ...(pageSize ? { pageSize: Number(pageSize) } : {}),
 });
 
@@ -81,6 +97,8 @@ const { app, endpoint } = createApp({
   sessions: process.argv.includes('--sessions') ? 'sessions' : 'stateless',
   // The listen scenario opens thousands of streams as one principal: lift the stream quotas.
   quotas: { streams: 1_000_000, streamsPerPrincipal: 1_000_000 },
+  // --rate-limit: the shipped limiters (the soak's bad tokens meet the failed-auth throttle).
+  ...(process.argv.includes('--rate-limit') ? { rateLimit: { limit: 1_000_000 } } : {}),
   origin: { allowedOrigins: ['http://127.0.0.1:*', 'http://localhost:*'], allowedHosts: ['127.0.0.1', 'localhost'] },
 });
 await announce(createServer(app), '/mcp', async () => { endpoint.close(); await server.close(); });
