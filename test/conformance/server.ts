@@ -17,6 +17,7 @@ import { localPrincipal } from '../../services/mcp-server/src/mcp/principal.js';
 import { createMcpServer } from '../../services/mcp-server/src/server.js';
 import { prompts, resources, templates } from './fixtures-catalogue.js';
 import { legacyInputTools, mrtrPrompt, mrtrTools } from './fixtures-input.js';
+import { taskTools } from './fixtures-tasks.js';
 import { contentTools, listChangeTriggers, schemaTools, statelessDiagnostics } from './fixtures-tools.js';
 
 const { values: args } = parseArgs({
@@ -34,7 +35,7 @@ const logger = createLogger({ level: process.env.LOG_LEVEL === 'debug' ? 'debug'
 const server = await createMcpServer({
   serverInfo: { name: 'mcp-resource-server-conformance', version: '0.1.0' },
   logger,
-  tools: [...contentTools, ...statelessDiagnostics, ...mrtrTools, ...legacyInputTools, ...schemaTools],
+  tools: [...contentTools, ...statelessDiagnostics, ...mrtrTools, ...legacyInputTools, ...schemaTools, ...taskTools],
   prompts: [...prompts, mrtrPrompt],
   resources,
   templates,

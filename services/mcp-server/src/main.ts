@@ -22,6 +22,7 @@ async function compose(config: Config, logger: Logger, auth: () => AuthSetup | u
     tools, prompts, resources, templates, lifespan, logger,
     secret: config.MCP_STATE_SECRET,
     pageSize: config.MCP_PAGE_SIZE,
+    tasks: { ttlMs: config.MCP_TASK_TTL_MS, maxPerPrincipal: config.MCP_MAX_TASKS_PER_PRINCIPAL, pollIntervalMs: config.MCP_TASK_POLL_INTERVAL_MS },
     exchangeToken: (principal, request) => {
       const fn = auth()?.exchangeToken;
       return fn ? fn(principal, request) : Promise.reject(new Error('token exchange is not configured'));

@@ -8,6 +8,7 @@ import type { PromptDefinition, ResourceDefinition, ResourceTemplateDefinition, 
 import { createEngine, type Engine, type EngineOptions } from './mcp/engine.js';
 import { Registry } from './mcp/registry.js';
 import { silentLogger, type Logger } from './logging/logger.js';
+import { MemoryStore } from './state/memory-store.js';
 
 /** Create application state at start-up and dispose of it at shutdown. */
 export interface Lifespan<S extends AppState = AppState> {
@@ -48,7 +49,9 @@ export async function createMcpServer(options: McpServerOptions): Promise<McpSer
   for (const r of resources) registry.resource(r);
   for (const t of templates) registry.template(t);
   const state: AppState = lifespan ? await lifespan.start(engineOptions.logger ?? silentLogger) : ({} as AppState);
-  const engine = createEngine({ ...engineOptions, registry, state });
+  // The store is shared state (task records today); one we create here is ours to close.
+  const ownStore = engineOptions.store === undefined ? new MemoryStore() : undefined;
+  const engine = createEngine({ ...engineOptions, store: engineOptions.store ?? ownStore, registry, state });
   let closed = false;
   return {
     registry,
@@ -57,8 +60,11 @@ export async function createMcpServer(options: McpServerOptions): Promise<McpSer
     async close() {
       if (closed) return;
       closed = true;
+      // Tasks running here end as failed, so their clients stop polling.
+      await engine.services.tasks.close();
       engine.close();
       await lifespan?.stop?.(state);
+      await ownStore?.close();
     },
   };
 }

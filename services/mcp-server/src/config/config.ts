@@ -64,6 +64,10 @@ const schema = z.object({
   MCP_MAX_SUBSCRIPTIONS_PER_SESSION: posInt(100_000, 100, 'resources/subscribe URIs per session, and resourceSubscriptions per subscriptions/listen stream'),
   MCP_MAX_PENDING_REQUESTS: posInt(1_000_000, 1000, 'server-to-client requests awaiting an answer, whole server'),
   MCP_MAX_PENDING_REQUESTS_PER_PRINCIPAL: posInt(10_000, 16, 'server-to-client requests awaiting an answer, per principal'),
+  // --- Tasks (io.modelcontextprotocol/tasks) ---
+  MCP_TASK_TTL_MS: posInt(604_800_000, 3_600_000, 'milliseconds a task and its result are kept after it was created; a task still running then is stopped'),
+  MCP_MAX_TASKS_PER_PRINCIPAL: posInt(10_000, 16, 'tasks running at once per principal'),
+  MCP_TASK_POLL_INTERVAL_MS: posInt(3_600_000, 1000, 'milliseconds between tasks/get polls suggested to clients (pollIntervalMs)'),
   // --- HTTP server (slow clients, connections) ---
   MCP_HEADERS_TIMEOUT_MS: posInt(600_000, 20_000, 'milliseconds a client has to send the complete request headers'),
   MCP_REQUEST_TIMEOUT_MS: posInt(3_600_000, 60_000, 'milliseconds a client has to send the complete request, body included'),

@@ -27,7 +27,8 @@ export function missingCapability(capability: string): McpError {
     { httpStatus: 400, data: { requiredCapabilities: { [capability]: {} } } });
 }
 
-abstract class BaseInput implements ClientInput {
+/** The capability checks and key handling every input mechanism shares. */
+export abstract class BaseInput implements ClientInput {
   private counter = 0;
   constructor(protected readonly capabilities: JsonObject | undefined) {}
 

@@ -108,6 +108,8 @@ export function compileTool(def: ToolDefinition<z.ZodObject, z.ZodType | undefin
     output = zodValidator(def.output);
   }
   if (def.annotations) descriptor.annotations = def.annotations;
+  if (def.task !== undefined && def.task !== 'optional' && def.task !== 'required') throw new TypeError(`Tool "${name}": task must be 'optional' or 'required', got ${JSON.stringify(def.task)}`);
+  if (def.beforeTask !== undefined && (def.task === undefined || typeof def.beforeTask !== 'function')) throw new TypeError(`Tool "${name}": beforeTask needs task: 'optional' or 'required' and must be a function`);
   const paramHeaders = compileParamHeaders(name, inputSchema);
   return Object.freeze({ kind: 'tool', name, def, ...access('Tool', name, def), descriptor: Object.freeze(descriptor), input, output, paramHeaders });
 }

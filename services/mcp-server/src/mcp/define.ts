@@ -72,11 +72,30 @@ export interface ToolDefinition<I extends AnyObjectSchema = AnyObjectSchema, O e
   /** `structuredContent` as a JSON Schema 2020-12 object schema, instead of `output`. */
   outputSchema?: JsonSchema;
   annotations?: ToolAnnotations;
+  /**
+   * Whether the tool may run as a task (io.modelcontextprotocol/tasks): 'optional' runs it as
+   * a task for clients that declare the extension and as a plain call for the others;
+   * 'required' refuses the others with -32021. See {@link TaskSupport}.
+   */
+  task?: TaskSupport;
+  /**
+   * Task tools only: runs on the original request before the task is created. Questions it
+   * asks through `ctx.input` go to the client as MRTR rounds; the handler's `ctx.input` gets
+   * the same answers under the same keys without asking again.
+   */
+  beforeTask?: (input: z.output<I>, ctx: RequestContext) => Promise<void> | void;
   handler: (
     input: z.output<I>,
     ctx: RequestContext,
   ) => Promise<ToolReturn<O>> | ToolReturn<O>;
 }
+
+/**
+ * How a tool runs as a task. In a task, the call answers at once with a task handle; the
+ * handler keeps running after the client disconnects, `ctx.signal` fires on tasks/cancel,
+ * `ctx.progress` updates the task's status message, and `ctx.input` waits for tasks/update.
+ */
+export type TaskSupport = 'optional' | 'required';
 
 /** What a handler may return: with a zod output schema its input type; else a result, text, or a structured object. */
 export type ToolReturn<O extends z.ZodType | undefined> = O extends z.ZodType ? z.input<O> | ToolResult : ToolResult | string | { [key: string]: unknown };

@@ -18,6 +18,10 @@ import { RawResult } from './raw-result.js';
 import type { AuditEvent, EngineServices, ResolvedEngineOptions, ServerInfo } from './services.js';
 import { silentLogger, type Logger } from '../logging/logger.js';
 import type { Principal } from './principal.js';
+import { MemoryStore } from '../state/memory-store.js';
+import type { StateStore } from '../state/store.js';
+import { TaskManager } from './tasks/task-manager.js';
+import { DEFAULT_TASK_LIMITS, type TaskLimits } from './tasks/task-records.js';
 
 /** Options for createEngine. */
 export interface EngineOptions {
@@ -38,6 +42,10 @@ export interface EngineOptions {
   exchangeToken?: TokenExchangeFn;
   /** Receives audit events; defaults to one `audit` log line each. */
   onAudit?: (event: AuditEvent, principal: Principal) => void;
+  /** Shared state (task records, their quota counters and channels); a MemoryStore when absent. */
+  store?: StateStore;
+  /** Task TTL, per-principal quota and poll interval (MCP_TASK_TTL_MS, MCP_MAX_TASKS_PER_PRINCIPAL, MCP_TASK_POLL_INTERVAL_MS). */
+  tasks?: Partial<TaskLimits>;
   now?: () => number;
 }
 
@@ -53,7 +61,7 @@ export interface Engine {
   notification(notification: JsonRpcNotification, ex: Exchange): void;
   /** Scopes (any-of) the named operation needs; empty when it is open or unknown. */
   requiredScopes(method: string, name: string | undefined): readonly string[];
-  /** End open streams. */
+  /** End open streams (running tasks: `services.tasks.close()`). */
   close(): void;
 }
 
@@ -74,6 +82,8 @@ export function createEngine(opts: EngineOptions): Engine {
   const logger = opts.logger ?? silentLogger;
   const hub = new NotificationHub();
   opts.registry.onChange((kind) => hub.listChanged(kind));
+  const now = opts.now ?? Date.now;
+  const tasks = new TaskManager(opts.store ?? new MemoryStore(), taskLimits(opts.tasks), logger, now);
   const services: EngineServices = {
     registry: opts.registry,
     sealer: createSealer(opts.secret ?? randomBytes(32)),
@@ -82,7 +92,8 @@ export function createEngine(opts: EngineOptions): Engine {
     state: opts.state ?? ({} as AppState),
     options,
     exchangeToken: opts.exchangeToken,
-    now: opts.now ?? Date.now,
+    tasks,
+    now,
     audit: opts.onAudit ?? ((e, p) => logger.info('audit', { ...e, subject: p.subject, clientId: p.clientId })),
   };
   const serverInfoMeta = { [META.serverInfo]: options.serverInfo };
@@ -186,6 +197,14 @@ export function errorReply(id: RequestId | null, err: McpError, era: 'modern' | 
 
 function serialize(id: RequestId, result: JsonObject): string {
   return JSON.stringify({ jsonrpc: '2.0', id, result });
+}
+
+function taskLimits(t: Partial<TaskLimits> = {}): TaskLimits {
+  return Object.freeze({
+    ttlMs: positive(t.ttlMs, DEFAULT_TASK_LIMITS.ttlMs, 'tasks.ttlMs'),
+    maxPerPrincipal: positive(t.maxPerPrincipal, DEFAULT_TASK_LIMITS.maxPerPrincipal, 'tasks.maxPerPrincipal'),
+    pollIntervalMs: positive(t.pollIntervalMs, DEFAULT_TASK_LIMITS.pollIntervalMs, 'tasks.pollIntervalMs'),
+  });
 }
 
 function positive(v: number | undefined, d: number, name: string): number {

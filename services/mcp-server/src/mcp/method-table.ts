@@ -11,6 +11,7 @@ import { discover, initialize, ping, setLevel } from './handlers/lifecycle.js';
 import { getPrompt, listPrompts } from './handlers/prompts.js';
 import { listResources, listTemplates, readResource, subscribe, unsubscribe } from './handlers/resources.js';
 import { listen } from './handlers/subscriptions.js';
+import { cancelTask, getTask, updateTask } from './handlers/tasks.js';
 import { callTool, listTools } from './handlers/tools.js';
 
 /** A method handler. */
@@ -32,6 +33,10 @@ export const MODERN_METHODS: ReadonlyMap<string, MethodHandler> = new Map<string
   ...shared,
   'server/discover': discover,
   'subscriptions/listen': listen,
+  // io.modelcontextprotocol/tasks; tasks/result and tasks/list of 2025-11-25 are gone (-32601).
+  'tasks/get': getTask,
+  'tasks/update': updateTask,
+  'tasks/cancel': cancelTask,
 }));
 
 /** Methods of revisions 2025-03-26 through 2025-11-25. */
@@ -44,9 +49,12 @@ export const LEGACY_METHODS: ReadonlyMap<string, MethodHandler> = new Map<string
   'resources/unsubscribe': unsubscribe,
 }));
 
-/** Methods that name a primitive in `params.name` / `params.uri` (and the Mcp-Name header). */
-export const NAMED_METHODS: ReadonlyMap<string, 'name' | 'uri'> = new Map([
+/** Methods that name their target in `params.name` / `uri` / `taskId` (and the Mcp-Name header; tasks §Routing Headers). */
+export const NAMED_METHODS: ReadonlyMap<string, 'name' | 'uri' | 'taskId'> = new Map([
   ['tools/call', 'name'],
   ['prompts/get', 'name'],
   ['resources/read', 'uri'],
+  ['tasks/get', 'taskId'],
+  ['tasks/update', 'taskId'],
+  ['tasks/cancel', 'taskId'],
 ]);

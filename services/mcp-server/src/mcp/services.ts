@@ -8,6 +8,7 @@ import type { NotificationHub } from './hub.js';
 import type { Registry } from './registry.js';
 import type { Sealer } from './sealed.js';
 import type { Principal } from './principal.js';
+import type { TaskManager } from './tasks/task-manager.js';
 
 /** Identity reported in `serverInfo`. */
 export interface ServerInfo { name: string; version: string; title?: string; websiteUrl?: string }
@@ -45,6 +46,8 @@ export interface EngineServices {
   readonly options: ResolvedEngineOptions;
   /** RFC 8693 token exchange, when the auth layer configured one. */
   readonly exchangeToken?: TokenExchangeFn;
+  /** Tasks (io.modelcontextprotocol/tasks), kept in the state store. */
+  readonly tasks: TaskManager;
   /** The clock (epoch ms); injected for tests. */
   now(): number;
   /** Record an audit event. */

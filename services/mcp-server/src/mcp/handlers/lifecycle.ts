@@ -4,6 +4,7 @@
 import { keepCapabilities, keepClientInfo } from '../bounds.js';
 import type { Call } from '../call.js';
 import { invalidParams } from '../errors.js';
+import { TASKS_EXTENSION } from '../tasks/task-records.js';
 import { isLogLevel, LEGACY_VERSIONS, SUPPORTED_VERSIONS, type JsonObject } from '../protocol.js';
 
 /** What this server can do; identical in both eras. */
@@ -15,10 +16,13 @@ export const CAPABILITIES: Readonly<JsonObject> = Object.freeze({
   logging: {},
 });
 
+/** 2026-07-28 adds the tasks extension (tasks §Capability Negotiation: advertised in server/discover). */
+const MODERN_CAPABILITIES: Readonly<JsonObject> = Object.freeze({ ...CAPABILITIES, extensions: { [TASKS_EXTENSION]: {} } });
+
 /** server/discover: versions, capabilities, identity (server/discover §Response). */
 export function discover(call: Call): JsonObject {
   const { options } = call.services;
-  const result: JsonObject = { supportedVersions: SUPPORTED_VERSIONS, capabilities: CAPABILITIES };
+  const result: JsonObject = { supportedVersions: SUPPORTED_VERSIONS, capabilities: MODERN_CAPABILITIES };
   if (options.instructions) result.instructions = options.instructions;
   result.ttlMs = options.discoverTtlMs;
   result.cacheScope = 'public';

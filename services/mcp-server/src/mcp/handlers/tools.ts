@@ -12,6 +12,9 @@ import type { JsonObject } from '../protocol.js';
 import type { RawResult } from '../raw-result.js';
 import { listResult } from './lists.js';
 import { InputRequired } from '../client-input.js';
+import type { RequestContext } from '../context.js';
+import { negotiatedTasks, tasksRequired } from './tasks.js';
+import { callAsTask } from './tool-task.js';
 
 /** tools/list: the tools this principal may use, one page. */
 export function listTools(call: Call): RawResult {
@@ -27,23 +30,41 @@ export async function callTool(call: Call): Promise<JsonObject> {
   if (!tool) throw invalidParams(`Unknown tool: ${truncate(name)}`);
   if (!allows(tool.scopes, ex.principal.scopes)) throw new InsufficientScopeError(tool.scopes);
   const args = params.arguments ?? {};
+  const task = tool.def.task;
+  if (task !== undefined) {
+    // tasks §Capability Negotiation: a task only for a request that declared the extension;
+    // a tool that can only run as a task refuses the others with -32021.
+    if (negotiatedTasks(call)) return callAsTask(call, tool, args);
+    if (task === 'required') throw tasksRequired(`Tool ${name}`);
+  }
   return withClientInput(call, [name, args], async (ctx) => {
     const parsed = tool.input(args);
-    if (!parsed.ok) return errorResult(`Invalid arguments for tool ${name}: ${parsed.message}`);
-    try {
-      const value = await tool.def.handler(parsed.data as never, ctx);
-      return toResult(tool, value, ctx.log);
-    } catch (e) {
-      if (e instanceof InputRequired || e instanceof McpError) throw e;
-      if (e instanceof ToolError) return errorResult(e.message);
-      if (ctx.signal.aborted) return errorResult('The request was cancelled');
-      ctx.log.error('tool failed', { tool: name, error: e });
-      return errorResult(`Tool ${name} failed because of an internal error`);
-    }
+    if (!parsed.ok) return invalidArguments(name, parsed.message);
+    return runTool(tool, parsed.data, ctx);
   });
 }
 
-function errorResult(message: string): JsonObject {
+/** Run a tool's handler on validated input and shape its result (also inside tasks). */
+export async function runTool(tool: CompiledTool, data: unknown, ctx: RequestContext): Promise<JsonObject> {
+  try {
+    const value = await tool.def.handler(data as never, ctx);
+    return toResult(tool, value, ctx.log);
+  } catch (e) {
+    if (e instanceof InputRequired || e instanceof McpError) throw e;
+    if (e instanceof ToolError) return errorResult(e.message);
+    if (ctx.signal.aborted) return errorResult('The request was cancelled');
+    ctx.log.error('tool failed', { tool: tool.name, error: e });
+    return errorResult(`Tool ${tool.name} failed because of an internal error`);
+  }
+}
+
+/** The isError result for arguments that fail the input schema. */
+export function invalidArguments(name: string, message: string): JsonObject {
+  return errorResult(`Invalid arguments for tool ${name}: ${message}`);
+}
+
+/** An isError tool result with one text block. */
+export function errorResult(message: string): JsonObject {
   return { content: [{ type: 'text', text: message }], isError: true };
 }
 
