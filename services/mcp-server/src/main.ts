@@ -9,18 +9,21 @@ import { DRAIN_MS, startHttp } from './bootstrap/start-http.js';
 import { startDevAuth, type DevAuth } from './bootstrap/dev-auth.js';
 import { loadConfig, ConfigError, type Config } from './config/config.js';
 import { createLogger, type Logger } from './logging/logger.js';
+import { shareHub, stateStoreFromConfig } from './bootstrap/shared-state.js';
+import type { StateStore } from './state/store.js';
 import { localPrincipal } from './mcp/principal.js';
 import { createMcpServer, type McpServer } from './server.js';
 import { serveStdio } from './stdio/stdio-server.js';
 
 const VERSION = '0.1.0';
 
-async function compose(config: Config, logger: Logger, auth: () => AuthSetup | undefined): Promise<McpServer> {
+async function compose(config: Config, logger: Logger, auth: () => AuthSetup | undefined, store: StateStore): Promise<McpServer> {
   const server: McpServer = await createMcpServer({
     serverInfo: { name: 'mcp-resource-server', version: VERSION, title: 'MCP Resource Server' },
     instructions: 'Example tools: weather, time, caller identity and call statistics. Some tools need extra scopes.',
     tools, prompts, resources, templates, lifespan, logger,
     secret: config.MCP_STATE_SECRET,
+    store,
     pageSize: config.MCP_PAGE_SIZE,
     tasks: { ttlMs: config.MCP_TASK_TTL_MS, maxPerPrincipal: config.MCP_MAX_TASKS_PER_PRINCIPAL, pollIntervalMs: config.MCP_TASK_POLL_INTERVAL_MS },
     exchangeToken: (principal, request) => {
@@ -40,13 +43,17 @@ async function main(argv: string[]): Promise<void> {
   // Logs always go to stderr, so stdout stays the JSON-RPC channel on STDIO.
   const logger = createLogger({ level: config.LOG_LEVEL });
   let auth: AuthSetup | undefined;
-  const server = await compose(config, logger, () => auth);
+  // REDIS_URL: tasks, counters and notifications are shared by every replica (docs/deploy.md#redis).
+  const { store, shared } = await stateStoreFromConfig(config, logger);
+  const server = await compose(config, logger, () => auth, store);
+  const unshareHub = shared ? await shareHub(server.engine.services.hub, store, logger) : undefined;
 
   if (argv.includes('--stdio')) {
     const t = serveStdio({ engine: server.engine, principal: localPrincipal(config.MCP_LOCAL_SUBJECT, config.MCP_LOCAL_SCOPES) });
     logger.info('serving MCP on stdio');
     await t.done;
     await server.close();
+    await store.close();
     return;
   }
 
@@ -63,7 +70,7 @@ async function main(argv: string[]): Promise<void> {
     const status = await Promise.race([auth.verifier.warmUp(), new Promise((r) => setTimeout(r, 3000, undefined))]);
     if (!status) logger.warn('authorization server not reachable yet; will retry on first request', { issuers: auth.metadata.authorization_servers });
   }
-  const http = await startHttp(config, server, auth, logger);
+  const http = await startHttp(config, server, auth, logger, shared ? store : undefined);
   logger.info('MCP server listening', { url: http.url, resource, sessions: config.MCP_SESSIONS, issuers: auth?.metadata.authorization_servers ?? [] });
 
   const shutdown = (signal: string) => {
@@ -71,7 +78,7 @@ async function main(argv: string[]): Promise<void> {
     // Docker sends SIGKILL 10 s after SIGTERM, so the hard stop comes just before that.
     logger.info('shutting down: draining requests in flight', { signal, graceMs: DRAIN_MS });
     setTimeout(() => process.exit(1), DRAIN_MS + 1_500).unref();
-    void http.close(DRAIN_MS).then(() => server.close()).then(() => devAuth?.close()).then(() => {
+    void http.close(DRAIN_MS).then(() => server.close()).then(() => unshareHub?.()).then(() => store.close()).then(() => devAuth?.close()).then(() => {
       logger.info('shut down');
       process.exit(0);
     });

@@ -11,6 +11,7 @@ import { isLoopbackBind, LOOPBACK_HOSTS, LOOPBACK_ORIGINS } from '../http/origin
 import type { Logger } from '../logging/logger.js';
 import { localPrincipal } from '../mcp/principal.js';
 import type { McpServer } from '../server.js';
+import type { StateStore } from '../state/store.js';
 import type { AuthSetup } from './auth-from-config.js';
 
 /** How long close() lets requests in flight finish before cutting their connections. */
@@ -27,8 +28,8 @@ export interface RunningHttp {
   close(graceMs?: number): Promise<void>;
 }
 
-/** Listen on HOST:PORT with the given auth (or none). */
-export async function startHttp(config: Config, mcp: McpServer, auth: AuthSetup | undefined, logger: Logger): Promise<RunningHttp> {
+/** Listen on HOST:PORT with the given auth (or none); `shared` is the replicas' store (REDIS_URL). */
+export async function startHttp(config: Config, mcp: McpServer, auth: AuthSetup | undefined, logger: Logger, shared?: StateStore): Promise<RunningHttp> {
   const loopback = isLoopbackBind(config.HOST);
   if (!auth && !loopback && !config.MCP_ALLOW_UNAUTHENTICATED_REMOTE) {
     throw new ConfigError(`HOST=${config.HOST} is not a loopback address and no issuer is configured (MCP_AUTH_ISSUERS). Configure an issuer, bind HOST=127.0.0.1, or set MCP_ALLOW_UNAUTHENTICATED_REMOTE=true if you really mean it.`);
@@ -46,6 +47,7 @@ export async function startHttp(config: Config, mcp: McpServer, auth: AuthSetup 
     rateLimit: {
       windowMs: config.MCP_RATE_LIMIT_WINDOW_MS, limit: config.MCP_RATE_LIMIT_MAX,
       failedAuthLimit: config.MCP_RATE_LIMIT_FAILED_AUTH_MAX, failedAuthDelayMs: config.MCP_AUTH_FAILURE_DELAY_MS,
+      ...(shared ? { shared } : {}),
     },
     origin: {
       allowedOrigins: config.MCP_ALLOWED_ORIGINS ?? LOOPBACK_ORIGINS,

@@ -73,6 +73,8 @@ const schema = z.object({
   MCP_REQUEST_TIMEOUT_MS: posInt(3_600_000, 60_000, 'milliseconds a client has to send the complete request, body included'),
   MCP_KEEP_ALIVE_TIMEOUT_MS: posInt(600_000, 5_000, 'milliseconds an idle keep-alive connection stays open (above the idle timeout of a proxy in front)'),
   MCP_MAX_CONNECTIONS: posInt(1_000_000, 1024, 'open TCP connections; further ones are closed at once'),
+  // --- Several replicas (docs/deploy.md#redis) ---
+  REDIS_URL: z.string().regex(/^rediss?:\/\/\S+$/, 'must be a redis:// or rediss:// URL').optional().describe('the Redis every replica shares counters, tasks and notifications through, e.g. rediss://:PASSWORD@redis:6380/0; unset = in memory, one replica'),
   LOG_LEVEL: z.enum(['error', 'warn', 'info', 'debug', 'silent']).default('info'),
 });
 
@@ -81,6 +83,10 @@ function crossCheck(c: z.output<typeof schema>, ctx: z.RefinementCtx): void {
   const needsIntrospection = c.MCP_TOKEN_MODE !== 'jwt';
   if (needsIntrospection && c.MCP_AUTH_ISSUERS && (!c.MCP_INTROSPECTION_CLIENT_ID || !c.MCP_INTROSPECTION_CLIENT_SECRET)) {
     ctx.addIssue({ code: 'custom', path: ['MCP_INTROSPECTION_CLIENT_ID'], message: `MCP_TOKEN_MODE=${c.MCP_TOKEN_MODE} needs MCP_INTROSPECTION_CLIENT_ID and MCP_INTROSPECTION_CLIENT_SECRET` });
+  }
+  if (c.REDIS_URL && !c.MCP_STATE_SECRET) {
+    // Any replica must open what another sealed: MRTR requestState and pagination cursors.
+    ctx.addIssue({ code: 'custom', path: ['MCP_STATE_SECRET'], message: 'REDIS_URL is set (several replicas share state), so every replica must seal MRTR requestState and pagination cursors with the same key: set MCP_STATE_SECRET to the same 32+ random characters on every replica' });
   }
   if (c.NODE_ENV === 'production' && !c.MCP_AUTH_ISSUERS) {
     ctx.addIssue({ code: 'custom', path: ['MCP_AUTH_ISSUERS'], message: 'production mode needs at least one trusted issuer (the development authorization server never runs in production)' });
@@ -106,8 +112,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     const lines = parsed.error.issues.map((i) => {
       const key = String(i.path[0]);
       const hint = (schema.shape as Record<string, z.ZodType>)[key]?.description;
-      // Secrets never reach the message (it is logged): a rejected one may still be real.
-      const shown = /SECRET/.test(key) && env[key] ? '[redacted]' : JSON.stringify(env[key] ?? '');
+      // Secrets (and Redis URLs, which carry passwords) never reach the message (it is logged).
+      const shown = /SECRET|REDIS_URL/.test(key) && env[key] ? '[redacted]' : JSON.stringify(env[key] ?? '');
       return `  ${key}=${shown}: ${i.message}${hint ? ` (expected ${hint})` : ''}`;
     });
     throw new ConfigError(`Invalid configuration; fix these environment variables (see .env.example):\n${lines.join('\n')}`);

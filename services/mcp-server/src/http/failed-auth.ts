@@ -14,7 +14,13 @@
  * opens — guessing slows to one answer per delay — and once that queue would reach past the
  * window it is answered 429 at once, with Retry-After. Memory: one small entry per address
  * with failures in the current window, at most `maxAddresses` (oldest dropped first).
+ *
+ * Several replicas (`shared`): each failure is also counted in the shared store, in the same
+ * epoch-aligned window, and the entry takes the larger of both counts, so an address's failures
+ * spread over replicas trip the limit near `limit`, not replicas × `limit`. The verdict stays
+ * synchronous, so a replica learns the shared count one failure late; spacing is per replica.
  */
+import type { StateStore } from '../state/store.js';
 
 /** Options for FailedAuthThrottle. */
 export interface FailedAuthOptions {
@@ -26,6 +32,8 @@ export interface FailedAuthOptions {
   delayMs: number;
   /** Addresses tracked at once (default 100 000). */
   maxAddresses?: number;
+  /** The replicas' shared store; counts stay per replica without it (or while it is down). */
+  shared?: StateStore;
   now?: () => number;
 }
 
@@ -43,6 +51,7 @@ export class FailedAuthThrottle {
   private readonly max: number;
   private readonly now: () => number;
   private lastSweep = 0;
+  private readonly shared?: StateStore;
   readonly windowMs: number;
   readonly limit: number;
   readonly delayMs: number;
@@ -56,6 +65,7 @@ export class FailedAuthThrottle {
     this.delayMs = opts.delayMs;
     this.max = opts.maxAddresses ?? 100_000;
     this.now = opts.now ?? Date.now;
+    this.shared = opts.shared;
   }
 
   /** Addresses with failures in their current window. */
@@ -69,16 +79,24 @@ export class FailedAuthThrottle {
       if (e) this.entries.delete(address);
       // Expired entries go lazily, at most once a window: no timer to own or to stop.
       if (this.entries.size >= 1024 && t >= this.lastSweep + this.windowMs) { this.lastSweep = t; this.sweep(); }
-      e = { count: 0, resetAt: t + this.windowMs, nextSlot: 0 };
+      // Shared: windows aligned to the epoch, so every replica's window is the same one.
+      const resetAt = this.shared ? (Math.floor(t / this.windowMs) + 1) * this.windowMs : t + this.windowMs;
+      e = { count: 0, resetAt, nextSlot: 0 };
       this.entries.set(address, e);
       if (this.entries.size > this.max) this.entries.delete(this.entries.keys().next().value!);
     }
     e.count++;
+    if (this.shared) this.share(address, e);
     if (e.count <= this.limit) return { kind: 'answer' };
     const slot = Math.max(t, e.nextSlot) + this.delayMs;
     if (slot > e.resetAt) return { kind: 'refuse', retryAfterMs: e.resetAt - t };
     e.nextSlot = slot;
     return { kind: 'delay', ms: slot - t };
+  }
+
+  private share(address: string, e: Entry): void {
+    const ttl = e.resetAt - this.now() + 1000;
+    this.shared!.increment(`fa:${address}:${e.resetAt}`, 1, ttl).then((n) => { if (n > e.count) e.count = n; }, () => { /* down: count here only */ });
   }
 
   /** Forget addresses whose window has ended. */

@@ -7,7 +7,9 @@
 import type { Request, RequestHandler, Response } from 'express';
 import { ipKeyGenerator, rateLimit, type Store } from 'express-rate-limit';
 import type { Principal } from '../mcp/principal.js';
+import type { StateStore } from '../state/store.js';
 import { FailedAuthThrottle } from './failed-auth.js';
+import { SharedRateLimitStore } from './rate-limit-store.js';
 
 /** Options for the limiters. */
 export interface RateLimitOptions {
@@ -21,6 +23,12 @@ export interface RateLimitOptions {
   failedAuthDelayMs?: number;
   /** Shared store for the per-subject bucket; in-memory per process when absent. */
   store?: Store;
+  /**
+   * The replicas' shared state (REDIS_URL): both buckets count across replicas. When it is
+   * unreachable, requests pass (the per-subject limit is lifted for the outage, logged) and
+   * failures count per replica: a Redis outage must not stop valid calls (docs/deploy.md).
+   */
+  shared?: StateStore;
 }
 
 /** The principal the auth step put on the response, if any. */
@@ -44,7 +52,8 @@ export function createRateLimiters(opts: RateLimitOptions = {}): { failedAuth: F
   for (const [k, v] of Object.entries({ windowMs, limit, failedAuthLimit, failedAuthDelayMs })) {
     if (!Number.isInteger(v) || v <= 0) throw new TypeError(`rate limit ${k} must be a positive integer, got ${v}`);
   }
-  const failedAuth = new FailedAuthThrottle({ windowMs, limit: failedAuthLimit, delayMs: failedAuthDelayMs });
+  const failedAuth = new FailedAuthThrottle({ windowMs, limit: failedAuthLimit, delayMs: failedAuthDelayMs, ...(opts.shared ? { shared: opts.shared } : {}) });
+  const store = opts.store ?? (opts.shared ? new SharedRateLimitStore(opts.shared) : undefined);
   const requests = rateLimit({
     windowMs,
     standardHeaders: 'draft-8',
@@ -56,7 +65,7 @@ export function createRateLimiters(opts: RateLimitOptions = {}): { failedAuth: F
       return p ? `sub:${p.issuer ?? ''}:${p.subject}` : `ip:${addressKey(req)}`;
     },
     message: message('requests'),
-    ...(opts.store ? { store: opts.store } : {}),
+    ...(store ? { store, passOnStoreError: true } : {}),
   });
   return { failedAuth, requests };
 }

@@ -26,11 +26,28 @@ const LIST_METHOD: Record<Exclude<Kind, 'template'>, [keyof SinkFilter, string]>
   resource: ['resourcesListChanged', 'notifications/resources/list_changed'],
 };
 
+/** A change as it travels between replicas (JSON on the shared channel). */
+export type HubEvent = { t: 'list'; kind: Kind } | { t: 'updated'; uri: string };
+
 /** Holds open sinks and delivers to them. */
 export class NotificationHub {
   private readonly sinks = new Set<Sink>();
   private readonly closers = new Set<() => void>();
   private closed = false;
+  private relay?: (e: HubEvent) => Promise<void>;
+
+  /**
+   * Several replicas: send every change through `publish` (the shared store's channel, which
+   * delivers it back to this replica too, through `deliver`) so that streams on every replica
+   * hear it. If publishing fails (Redis down) the change still reaches this replica's streams.
+   */
+  relayThrough(publish: (e: HubEvent) => Promise<void>): void { this.relay = publish; }
+
+  /** A change from the shared channel: deliver it to this replica's sinks. */
+  deliver(e: HubEvent): void {
+    if (e.t === 'list') this.localListChanged(e.kind);
+    else this.localResourceUpdated(e.uri);
+  }
 
   /** Number of open sinks. */
   get size(): number { return this.sinks.size; }
@@ -45,12 +62,22 @@ export class NotificationHub {
 
   /** A list changed: tell every sink that asked. Templates count as the resource list. */
   listChanged(kind: Kind): void {
-    const [flag, method] = LIST_METHOD[kind === 'template' ? 'resource' : kind];
-    for (const s of this.sinks) if (s.filter[flag] === true) safeSend(s, method, {});
+    if (this.relay) this.relay({ t: 'list', kind }).catch(() => this.localListChanged(kind));
+    else this.localListChanged(kind);
   }
 
   /** A resource's content changed. */
   resourceUpdated(uri: string): void {
+    if (this.relay) this.relay({ t: 'updated', uri }).catch(() => this.localResourceUpdated(uri));
+    else this.localResourceUpdated(uri);
+  }
+
+  private localListChanged(kind: Kind): void {
+    const [flag, method] = LIST_METHOD[kind === 'template' ? 'resource' : kind];
+    for (const s of this.sinks) if (s.filter[flag] === true) safeSend(s, method, {});
+  }
+
+  private localResourceUpdated(uri: string): void {
     for (const s of this.sinks) if (s.filter.resourceSubscriptions?.has(uri)) safeSend(s, 'notifications/resources/updated', { uri });
   }
 
