@@ -6,6 +6,7 @@ import type { CryptoKey, FlattenedJWSInput, JSONWebKeySet, JWSHeaderParameters }
 import { AuthError } from './errors.js';
 import { fetchJsonObject } from './fetch-json.js';
 import type { FetchLike } from './fetch-json.js';
+import { metrics } from '../observability/sink.js';
 import type { LastError, ReadinessState } from './readiness.js';
 
 /** Options for createJwksKeySource (all times in milliseconds). */
@@ -63,7 +64,9 @@ export function createJwksKeySource(options: JwksKeySourceOptions): JwksKeySourc
         keyCount = doc.keys.length;
         fetchedAt = now();
         lastError = undefined;
+        metrics.jwksFetch(true);
       } catch (err) {
+        metrics.jwksFetch(false);
         lastError = { message: err instanceof Error ? err.message : String(err), at: now() };
         throw err;
       } finally {

@@ -11,6 +11,7 @@ import type { Principal } from './principal.js';
 import { aggregateStatus } from './readiness.js';
 import type { VerifierStatus } from './readiness.js';
 import { createTokenCache } from './token-cache.js';
+import { metrics } from '../observability/sink.js';
 import { checkResourceUri } from './urls.js';
 
 /** Options shared by both verifiers, set once at the top level. */
@@ -88,6 +89,7 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
 
   const verifyJwt = async (token: string): Promise<Principal> => {
     const hit = cache?.get(token);
+    if (cache) metrics.tokenCache(hit !== undefined, cache.size);
     if (hit) return hit;
     const principal = await jwt!.verify(token);
     if (principal.expiresAt !== undefined) cache?.set(token, principal, principal.expiresAt * 1000);

@@ -11,6 +11,7 @@ import { createBearerAuth, type BearerAuth } from '../http/bearer-auth.js';
 import type { Logger } from '../logging/logger.js';
 import type { TokenExchangeFn } from '../mcp/context.js';
 import { ToolError } from '../mcp/errors.js';
+import { metrics } from '../observability/sink.js';
 
 /** Everything the server needs from the auth layer. */
 export interface AuthSetup {
@@ -80,6 +81,7 @@ export function authFromConfig(config: Config, source: AuthSource, logger: Logge
     // RFC 6750 §3: the 401 asks for the everyday scopes; privileged ones come by step-up (403).
     defaultScopes: config.MCP_CHALLENGE_SCOPES.filter((sc) => scopesSupported.includes(sc)),
     logger,
+    onFailure: (_req, e) => metrics.authFailure(e.code),
   });
   const exchangeClientId = config.MCP_TOKEN_EXCHANGE_CLIENT_ID ?? introspectionClient?.clientId;
   const exchangeSecret = config.MCP_TOKEN_EXCHANGE_CLIENT_SECRET ?? clientSecret;

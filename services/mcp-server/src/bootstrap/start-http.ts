@@ -13,6 +13,7 @@ import { localPrincipal } from '../mcp/principal.js';
 import type { McpServer } from '../server.js';
 import type { StateStore } from '../state/store.js';
 import type { AuthSetup } from './auth-from-config.js';
+import { startObservability } from './observability.js';
 
 /** How long close() lets requests in flight finish before cutting their connections. */
 export const DRAIN_MS = 8_000;
@@ -35,6 +36,8 @@ export async function startHttp(config: Config, mcp: McpServer, auth: AuthSetup 
     throw new ConfigError(`HOST=${config.HOST} is not a loopback address and no issuer is configured (MCP_AUTH_ISSUERS). Configure an issuer, bind HOST=127.0.0.1, or set MCP_ALLOW_UNAUTHENTICATED_REMOTE=true if you really mean it.`);
   }
   const local = localPrincipal(config.MCP_LOCAL_SUBJECT, config.MCP_LOCAL_SCOPES);
+  // Before the app is built: it decides once whether requests are traced.
+  const observability = await startObservability(config, mcp.engine.services.registry, logger);
   const { app, endpoint } = createApp({
     engine: mcp.engine,
     ...(auth ? { auth: { bearer: auth.bearer, metadata: auth.metadata } } : { authenticate: () => local }),
@@ -44,6 +47,7 @@ export async function startHttp(config: Config, mcp: McpServer, auth: AuthSetup 
     path: config.MCP_PATH,
     trustProxy: config.MCP_TRUST_PROXY,
     logger,
+    ...(observability.route ? { metrics: observability.route } : {}),
     rateLimit: {
       windowMs: config.MCP_RATE_LIMIT_WINDOW_MS, limit: config.MCP_RATE_LIMIT_MAX,
       failedAuthLimit: config.MCP_RATE_LIMIT_FAILED_AUTH_MAX, failedAuthDelayMs: config.MCP_AUTH_FAILURE_DELAY_MS,
@@ -79,7 +83,7 @@ export async function startHttp(config: Config, mcp: McpServer, auth: AuthSetup 
       server.close(() => {
         clearInterval(idle);
         clearTimeout(deadline);
-        resolve();
+        void observability.close().then(resolve, resolve);
       });
       endpoint.close();
       server.closeIdleConnections();

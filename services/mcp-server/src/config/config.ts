@@ -75,6 +75,14 @@ const schema = z.object({
   MCP_MAX_CONNECTIONS: posInt(1_000_000, 1024, 'open TCP connections; further ones are closed at once'),
   // --- Several replicas (docs/deploy.md#redis) ---
   REDIS_URL: z.string().regex(/^rediss?:\/\/\S+$/, 'must be a redis:// or rediss:// URL').optional().describe('the Redis every replica shares counters, tasks and notifications through, e.g. rediss://:PASSWORD@redis:6380/0; unset = in memory, one replica'),
+  // --- Metrics and tracing (docs/operations.md) ---
+  MCP_METRICS: z.enum(['off', 'path', 'port']).default('off').describe('"off", "port" (a listener of its own, MCP_METRICS_HOST:MCP_METRICS_PORT) or "path" (MCP_METRICS_PATH on the main listener)'),
+  MCP_METRICS_HOST: z.string().regex(/^[A-Za-z0-9.:-]+$/, 'must be an IP address or host name').default('127.0.0.1').describe('interface of the metrics listener; 0.0.0.0 only where the port is not published'),
+  MCP_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464).describe('TCP port of the metrics listener'),
+  MCP_METRICS_PATH: z.string().regex(/^\/[A-Za-z0-9/_-]*$/, 'must be a path such as /metrics').default('/metrics'),
+  MCP_TRACING: z.enum(['on', 'off']).optional().describe('"on" to export traces over OTLP/HTTP (default: on when OTEL_EXPORTER_OTLP_ENDPOINT is set)'),
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional().describe('OTLP/HTTP collector base URL, e.g. http://otel-collector:4318'),
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z.url().optional().describe('full OTLP/HTTP traces URL, overriding OTEL_EXPORTER_OTLP_ENDPOINT'),
   LOG_LEVEL: z.enum(['error', 'warn', 'info', 'debug', 'silent']).default('info'),
 });
 
@@ -87,6 +95,12 @@ function crossCheck(c: z.output<typeof schema>, ctx: z.RefinementCtx): void {
   if (c.REDIS_URL && !c.MCP_STATE_SECRET) {
     // Any replica must open what another sealed: MRTR requestState and pagination cursors.
     ctx.addIssue({ code: 'custom', path: ['MCP_STATE_SECRET'], message: 'REDIS_URL is set (several replicas share state), so every replica must seal MRTR requestState and pagination cursors with the same key: set MCP_STATE_SECRET to the same 32+ random characters on every replica' });
+  }
+  if (c.MCP_METRICS === 'path' && c.MCP_METRICS_PATH === c.MCP_PATH) {
+    ctx.addIssue({ code: 'custom', path: ['MCP_METRICS_PATH'], message: 'must differ from MCP_PATH (metrics are never served behind the MCP authentication)' });
+  }
+  if (c.MCP_METRICS === 'port' && c.MCP_METRICS_PORT === c.PORT && c.PORT !== 0) {
+    ctx.addIssue({ code: 'custom', path: ['MCP_METRICS_PORT'], message: 'must differ from PORT (use MCP_METRICS=path to serve metrics on the main listener)' });
   }
   if (c.NODE_ENV === 'production' && !c.MCP_AUTH_ISSUERS) {
     ctx.addIssue({ code: 'custom', path: ['MCP_AUTH_ISSUERS'], message: 'production mode needs at least one trusted issuer (the development authorization server never runs in production)' });

@@ -20,6 +20,8 @@ import { trackRequest } from './request-id.js';
 import { createWellKnownHandler } from './well-known.js';
 import { createMcpPipeline } from './mcp-pipeline.js';
 import { silentLogger, type Logger } from '../logging/logger.js';
+import { countRefusals } from '../observability/count-refusals.js';
+import { traceAuthenticate, tracePipeline, tracingOn } from '../tracing/tracing.js';
 
 /** Options for createApp. */
 export interface AppOptions extends Omit<McpEndpointOptions, 'authenticate' | 'insufficientScope'> {
@@ -40,11 +42,13 @@ export interface AppOptions extends Omit<McpEndpointOptions, 'authenticate' | 'i
   /** Readiness for `/readyz` (issuer metadata and keys loaded). */
   ready?: () => { ready: boolean; detail?: Record<string, unknown> };
   logger?: Logger;
+  /** Serve metrics at this path on this app (MCP_METRICS=path); never behind the MCP auth. */
+  metrics?: { path: string; handler: (req: IncomingMessage, res: Response) => void };
 }
 
 /** Build the app; `endpoint.close()` ends sessions and streams. */
 export function createApp(options: AppOptions): { app: Express; endpoint: McpEndpoint } {
-  const { path = '/mcp', origin, auth, authenticate, rateLimit, trustProxy = false, ready, logger = silentLogger, ...endpointOptions } = options;
+  const { path = '/mcp', origin, auth, authenticate, rateLimit, trustProxy = false, ready, logger = silentLogger, metrics, ...endpointOptions } = options;
   if (!path.startsWith('/')) throw new TypeError(`path must start with "/", got "${path}"`);
   if (!auth === !authenticate) throw new TypeError('createApp needs exactly one of { auth } (OAuth) or { authenticate } (local principal)');
   const principals = new WeakMap<IncomingMessage, Principal>();
@@ -57,7 +61,8 @@ export function createApp(options: AppOptions): { app: Express; endpoint: McpEnd
   const cors = createCors(origin.allowedOrigins);
   const limiters = rateLimit ? createRateLimiters(rateLimit) : undefined;
   const wellKnown = auth ? createWellKnownHandler(auth.metadata, protectedResourceMetadataPaths(auth.metadata.resource)) : undefined;
-  const resolve = auth ? auth.bearer.authenticate : authenticate!;
+  // Tracing is decided once here: while it is off the request path has no span code at all.
+  const resolve = tracingOn ? traceAuthenticate(auth ? auth.bearer.authenticate : authenticate!) : auth ? auth.bearer.authenticate : authenticate!;
 
   const securityHeaders = helmet({
     // JSON and SSE only: nothing may load, frame or be framed.
@@ -65,10 +70,11 @@ export function createApp(options: AppOptions): { app: Express; endpoint: McpEnd
     strictTransportSecurity: { maxAge: 31_536_000, includeSubDomains: true },
     frameguard: { action: 'deny' },
   });
-  const pipeline = createMcpPipeline({
+  const built = createMcpPipeline({
     securityHeaders, guard, cors, authenticate: resolve, principals, endpoint,
-    failedAuth: limiters?.failedAuth, requestLimiter: limiters?.requests,
+    failedAuth: limiters?.failedAuth, requestLimiter: limiters && countRefusals(limiters.requests),
   });
+  const pipeline = tracingOn ? tracePipeline(built) : built;
   const mcpPaths = new Set([path, `${path}/`]);
 
   const app = express();
@@ -82,6 +88,7 @@ export function createApp(options: AppOptions): { app: Express; endpoint: McpEnd
     next();
   });
   app.use(securityHeaders);
+  if (metrics) app.get(metrics.path, metrics.handler);
   app.get('/healthz', (_req, res) => { res.json({ status: 'ok' }); });
   app.get('/readyz', (_req, res) => {
     const r = ready ? ready() : { ready: true };

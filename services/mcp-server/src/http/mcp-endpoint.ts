@@ -21,6 +21,7 @@ import { PendingRequests } from './pending-requests.js';
 import { serveLegacy } from './legacy-post.js';
 import { InFlightRequests, serveOne, safeHeaders } from './serve.js';
 import { openSessionStream } from './session-stream.js';
+import { watchEndpoint } from '../observability/sink.js';
 
 /** The endpoint's request handlers. */
 export interface McpEndpoint {
@@ -41,6 +42,8 @@ export function createMcpEndpoint(options: McpEndpointOptions): McpEndpoint {
   /** x-mcp-header mappings, compiled with each tool at registration. */
   const paramHeadersOf = (tool: string) => o.engine.services.registry.get('tool', tool)?.paramHeaders;
   const deps = { engine: o.engine, store, pending, quotas, inFlight: new InFlightRequests(), insufficientScope: o.insufficientScope };
+  // Read only when metrics are scraped.
+  const unwatch = watchEndpoint(() => ({ streams: quotas.usage().streams, sessions: store?.size ?? 0 }));
   const listenLimits = Object.freeze({ maxSubscriptions: quotas.limits.subscriptionsPerSession, lifetimeMs: quotas.limits.streamLifetimeMs });
 
   async function principalOf(req: IncomingMessage, res: ServerResponse): Promise<Principal | undefined> {
@@ -145,7 +148,7 @@ export function createMcpEndpoint(options: McpEndpointOptions): McpEndpoint {
     res.writeHead(204).end();
   }
 
-  return { post, get, delete: del, close() { store?.close(); o.engine.close(); } };
+  return { post, get, delete: del, close() { unwatch(); store?.close(); o.engine.close(); } };
 }
 
 function accepts(accept: string, type: string): boolean {

@@ -14,6 +14,7 @@ import type { FailedAuthThrottle } from './failed-auth.js';
 import type { McpEndpoint } from './mcp-endpoint.js';
 import { addressKey } from './rate-limit.js';
 import { rpcError, sendJson } from './response-channel.js';
+import { metrics } from '../observability/sink.js';
 
 /** The steps, built once by createApp. */
 export interface PipelineSteps {
@@ -52,6 +53,7 @@ export function createMcpPipeline(s: PipelineSteps): (req: Request, res: Respons
           res.once('close', () => clearTimeout(t));
           return;
         }
+        metrics.rateLimited('failed_auth');
         tooManyFailures(res, s.failedAuth!, v.retryAfterMs);
       }
     : (e: unknown, _req: Request, res: Response, next: NextFunction) => refuse(e, res, next);

@@ -13,6 +13,8 @@ import { principalKey } from './principal.js';
 import { LOG_LEVELS, type JsonObject, type LogLevel, type RequestId, META } from './protocol.js';
 import { digest } from './sealed.js';
 import type { Logger } from '../logging/logger.js';
+import { trace } from '@opentelemetry/api';
+import { NOOP_SPAN, tracingOn } from '../tracing/tracing.js';
 
 /** Everything a method handler needs. */
 export interface Call {
@@ -43,6 +45,8 @@ export function buildContext(call: Call, input: ClientInput): RequestContext {
     // Created on first use: most handlers never log, and a child logger per request is not free.
     get log() { return (log ??= services.logger.child({ rpcId: call.id, method: call.method, sub: ex.principal.subject })); },
     signal: ex.signal,
+    // Taken now, inside the handler span the engine opened (engine-tracing.ts).
+    span: tracingOn ? trace.getActiveSpan() ?? NOOP_SPAN : NOOP_SPAN,
     requestId: call.id,
     client: call.client,
     input,

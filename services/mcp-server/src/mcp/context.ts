@@ -5,6 +5,7 @@
 import type { Principal } from './principal.js';
 import type { JsonObject, LogLevel } from './protocol.js';
 import type { Logger } from '../logging/logger.js';
+import type { Span } from '@opentelemetry/api';
 
 /**
  * Application state created once at start-up by the lifespan and shared by every request.
@@ -83,6 +84,11 @@ export interface RequestContext {
   readonly log: Logger;
   /** Fires when the client cancels or disconnects; stop work when it does. */
   readonly signal: AbortSignal;
+  /**
+   * The OpenTelemetry span of this handler (child of the request span): add attributes and
+   * events, or start child spans under it. Records nothing while tracing is off.
+   */
+  readonly span: Span;
   /** The JSON-RPC id of this request. */
   readonly requestId: string | number;
   /** The calling client. */

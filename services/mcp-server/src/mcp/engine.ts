@@ -22,6 +22,9 @@ import { MemoryStore } from '../state/memory-store.js';
 import type { StateStore } from '../state/store.js';
 import { TaskManager } from './tasks/task-manager.js';
 import { DEFAULT_TASK_LIMITS, type TaskLimits } from './tasks/task-records.js';
+import { metrics, type Era } from '../observability/sink.js';
+import { traceHandler } from '../tracing/engine-tracing.js';
+import { tracingOn } from '../tracing/tracing.js';
 
 /** Options for createEngine. */
 export interface EngineOptions {
@@ -66,6 +69,8 @@ export interface Engine {
 }
 
 const AUDITED = new Set(['tools/call', 'prompts/get', 'resources/read']);
+/** Audited methods that are also counted per name (resources are not: URIs are unbounded). */
+const COUNTED: Readonly<Record<string, 'tool' | 'prompt'>> = { 'tools/call': 'tool', 'prompts/get': 'prompt' };
 
 /** Create an engine over a registry. */
 export function createEngine(opts: EngineOptions): Engine {
@@ -109,7 +114,10 @@ export function createEngine(opts: EngineOptions): Engine {
     const audit = (outcome: AuditEvent['outcome']) => {
       if (!AUDITED.has(req.method)) return;
       const { subject, clientId } = ex.principal;
-      services.audit({ method: req.method, name, subject, clientId, outcome, durationMs: services.now() - started, requestId: ex.headers['x-request-id'] }, ex.principal);
+      const durationMs = services.now() - started;
+      const kind = COUNTED[req.method];
+      if (kind) metrics.call(kind, name, outcome, durationMs / 1000);
+      services.audit({ method: req.method, name, subject, clientId, outcome, durationMs, requestId: ex.headers['x-request-id'] }, ex.principal);
     };
     try {
       // Order per 2026-07-28 validation: _meta problems (-32602) before unknown methods (-32601).
@@ -117,9 +125,10 @@ export function createEngine(opts: EngineOptions): Engine {
       const handler = (ex.era === 'modern' ? MODERN_METHODS : LEGACY_METHODS).get(req.method);
       if (!handler) throw methodNotFound(req.method);
       const call: Call = { id: req.id, method: req.method, params, ex, services, client };
-      let result = await handler(call);
+      let result = tracingOn ? await traceHandler(req.method, name, ex.era, async () => handler(call)) : await handler(call);
       if (result instanceof RawResult) {
         audit('ok');
+        counted(req.method, ex.era, 200);
         return { status: 200, body: `{"jsonrpc":"2.0","id":${JSON.stringify(req.id)},"result":{${result.members}${ex.era === 'modern' ? modernTail : ''}}}` };
       }
       if (ex.era === 'modern') {
@@ -127,11 +136,14 @@ export function createEngine(opts: EngineOptions): Engine {
         result = { ...result, resultType: result.resultType ?? 'complete', _meta: { ...(result._meta as JsonObject | undefined), ...serverInfoMeta } };
       }
       audit(result.resultType === 'input_required' ? 'input_required' : result.isError === true ? 'error' : 'ok');
+      counted(req.method, ex.era, 200);
       return { status: 200, body: serialize(req.id, result) };
     } catch (e) {
       const err = toMcpError(e, logger);
       audit(err instanceof InsufficientScopeError ? 'denied' : 'error');
-      return errorReply(req.id, err, ex.era);
+      const reply = errorReply(req.id, err, ex.era);
+      counted(req.method, ex.era, reply.status);
+      return reply;
     }
   }
 
@@ -156,6 +168,11 @@ export function createEngine(opts: EngineOptions): Engine {
     },
     close() { hub.close(); },
   };
+}
+
+/** Count one answered request; a method outside the method table is counted as "unknown". */
+function counted(method: string, era: Era, status: number): void {
+  metrics.mcpRequest((era === 'modern' ? MODERN_METHODS : LEGACY_METHODS).has(method) ? method : 'unknown', status, era);
 }
 
 /** Who the client is, from `_meta` (modern) or the session (legacy). */
