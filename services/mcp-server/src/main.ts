@@ -61,10 +61,10 @@ async function main(argv: string[]): Promise<void> {
   const declared = server.registry.declaredScopes();
   let devAuth: DevAuth | undefined;
   if (config.MCP_AUTH_ISSUERS) {
-    auth = authFromConfig(config, { resource, issuers: config.MCP_AUTH_ISSUERS, declaredScopes: declared }, logger);
+    auth = authFromConfig(config, { resource, issuers: config.MCP_AUTH_ISSUERS, declaredScopes: declared }, logger, store);
   } else if (config.MCP_DEV_AUTH) {
     devAuth = await startDevAuth(config, resource, declared, logger);
-    auth = authFromConfig(config, devAuth.source, logger);
+    auth = authFromConfig(config, devAuth.source, logger, store);
   }
   if (auth) {
     const status = await Promise.race([auth.verifier.warmUp(), new Promise((r) => setTimeout(r, 3000, undefined))]);

@@ -10,12 +10,14 @@ export interface ChallengeOptions {
   readonly scope?: string | readonly string[];
   /** Optional RFC 6750 §3 realm. */
   readonly realm?: string;
+  /** DPoP (RFC 9449 §7.1): the accepted proof algorithms, and whether Bearer is refused. */
+  readonly dpop?: { readonly algorithms: readonly string[]; readonly required: boolean };
 }
 
 /** The HTTP response parts for a failed authentication. */
 export interface Challenge {
   readonly status: AuthError['status'];
-  readonly headers: { readonly 'WWW-Authenticate': string; readonly 'Retry-After'?: string };
+  readonly headers: { readonly 'WWW-Authenticate': string; readonly 'Retry-After'?: string; readonly 'DPoP-Nonce'?: string };
   readonly body: { readonly error: string; readonly error_description: string };
 }
 
@@ -38,25 +40,44 @@ const joinScope = (scope: string | readonly string[]): string =>
 /** Builds status, WWW-Authenticate header and body for an AuthError or missing credentials. */
 export function buildChallenge(failure: AuthError | typeof NO_CREDENTIALS, options: ChallengeOptions): Challenge {
   const err = failure === NO_CREDENTIALS ? new AuthError('no_credentials') : failure;
-  const params: Array<[string, string]> = [];
-  if (options.realm !== undefined) params.push(['realm', options.realm]);
+  const common: Array<[string, string]> = [];
+  if (options.realm !== undefined) common.push(['realm', options.realm]);
   // RFC 9728 §5.1 / MCP: every 401 points clients at the protected resource metadata.
-  params.push(['resource_metadata', options.resourceMetadataUrl]);
+  common.push(['resource_metadata', options.resourceMetadataUrl]);
+  const errorParams: Array<[string, string]> = [];
   if (err.error !== undefined) {
-    params.push(['error', err.error]);
-    params.push(['error_description', err.description]);
+    errorParams.push(['error', err.error]);
+    errorParams.push(['error_description', err.description]);
   }
+  const scopeParams: Array<[string, string]> = [];
   if (err.code === 'insufficient_scope') {
     // RFC 6750 §3.1 + MCP step-up: `scope` names the scopes needed for this request.
     const needed = err.requiredScopes ?? (options.scope !== undefined ? [joinScope(options.scope)] : []);
-    if (needed.length > 0) params.push(['scope', joinScope(needed)]);
+    if (needed.length > 0) scopeParams.push(['scope', joinScope(needed)]);
   } else if (options.scope !== undefined && joinScope(options.scope) !== '') {
-    params.push(['scope', joinScope(options.scope)]);
+    scopeParams.push(['scope', joinScope(options.scope)]);
   }
-  const header = `Bearer ${params.map(([k, v]) => `${k}=${quoteHeaderValue(v)}`).join(', ')}`;
+  const render = (scheme: string, params: Array<[string, string]>) =>
+    `${scheme} ${params.map(([k, v]) => `${k}=${quoteHeaderValue(v)}`).join(', ')}`;
+  const { dpop } = options;
+  // RFC 9449 §7.1: the error goes on the challenge of the scheme the client used.
+  const onDpop = dpop !== undefined && (dpop.required || err.scheme === 'DPoP');
+  const challenges: string[] = [];
+  if (!dpop?.required) challenges.push(render('Bearer', [...common, ...(onDpop ? [] : errorParams), ...scopeParams]));
+  if (dpop) {
+    // §7.1: `algs` lists the JWS algorithms accepted for proofs.
+    challenges.push(render('DPoP', [...common, ...(onDpop ? errorParams : []), ...scopeParams, ['algs', dpop.algorithms.join(' ')]]));
+  }
+  const header = challenges.join(', ');
+  const headers: Challenge['headers'] = {
+    'WWW-Authenticate': header,
+    ...(err.status === 503 ? { 'Retry-After': '30' } : {}),
+    // RFC 9449 §9: the nonce the client must put in its next proof.
+    ...(err.dpopNonce !== undefined ? { 'DPoP-Nonce': err.dpopNonce } : {}),
+  };
   return {
     status: err.status,
-    headers: err.status === 503 ? { 'WWW-Authenticate': header, 'Retry-After': '30' } : { 'WWW-Authenticate': header },
+    headers,
     // RFC 6750 §3.1 defines no code for "no credentials"; the body still needs a machine-readable one.
     body: { error: err.error ?? 'unauthorized', error_description: err.description },
   };

@@ -8,7 +8,9 @@ export type AuthErrorCode =
   | 'invalid_token'
   | 'insufficient_scope'
   | 'issuer_unavailable'
-  | 'token_exchange_failed';
+  | 'token_exchange_failed'
+  | 'invalid_dpop_proof'
+  | 'use_dpop_nonce';
 
 /** Error codes defined by RFC 6750 §3.1, plus RFC 6749 §5.2-style server codes. */
 export type BearerErrorCode =
@@ -16,7 +18,9 @@ export type BearerErrorCode =
   | 'invalid_token'
   | 'insufficient_scope'
   | 'temporarily_unavailable'
-  | 'server_error';
+  | 'server_error'
+  | 'invalid_dpop_proof'
+  | 'use_dpop_nonce';
 
 /** HTTP statuses an AuthError maps to. */
 export type AuthErrorStatus = 400 | 401 | 403 | 502 | 503;
@@ -49,7 +53,13 @@ const CODES: Readonly<Record<AuthErrorCode, CodeInfo>> = {
     error: 'server_error',
     description: 'A downstream credential could not be obtained',
   },
+  // RFC 9449 §7.1: a missing or invalid DPoP proof; §8/§9: the proof must carry a server nonce.
+  invalid_dpop_proof: { status: 401, error: 'invalid_dpop_proof', description: 'The DPoP proof is invalid' },
+  use_dpop_nonce: { status: 401, error: 'use_dpop_nonce', description: 'Resource server requires nonce in DPoP proof' },
 };
+
+/** The authentication scheme a failure belongs to (RFC 9449 §7.1: DPoP errors go on the DPoP challenge). */
+export type AuthScheme = 'Bearer' | 'DPoP';
 
 /** Options accepted by the AuthError constructor. */
 export interface AuthErrorOptions {
@@ -59,6 +69,10 @@ export interface AuthErrorOptions {
   readonly cause?: unknown;
   /** Scopes that would have satisfied the request (insufficient_scope only). */
   readonly requiredScopes?: readonly string[];
+  /** Scheme the failed credentials used (default: Bearer). */
+  readonly scheme?: AuthScheme;
+  /** A fresh server nonce to send as `DPoP-Nonce` (RFC 9449 §9). */
+  readonly dpopNonce?: string;
 }
 
 /** Base error for every authentication/authorization failure of the resource server. */
@@ -75,6 +89,10 @@ export class AuthError extends Error {
   readonly reason: string | undefined;
   /** Scopes needed for step-up authorization (insufficient_scope). */
   readonly requiredScopes: readonly string[] | undefined;
+  /** Scheme the failed credentials used, when known. */
+  readonly scheme: AuthScheme | undefined;
+  /** Nonce for the `DPoP-Nonce` response header, when one is demanded. */
+  readonly dpopNonce: string | undefined;
 
   constructor(code: AuthErrorCode, options: AuthErrorOptions = {}) {
     const info = CODES[code];
@@ -86,6 +104,8 @@ export class AuthError extends Error {
     this.description = info.description;
     this.reason = options.reason;
     this.requiredScopes = options.requiredScopes ? Object.freeze([...options.requiredScopes]) : undefined;
+    this.scheme = options.scheme;
+    this.dpopNonce = options.dpopNonce;
   }
 }
 

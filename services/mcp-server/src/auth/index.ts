@@ -1,6 +1,6 @@
 // Public surface of the Express-free OAuth 2.1 resource-server core.
 export { AuthError, ConfigurationError, isAuthError } from './errors.js';
-export type { AuthErrorCode, AuthErrorOptions, AuthErrorStatus, BearerErrorCode } from './errors.js';
+export type { AuthErrorCode, AuthErrorOptions, AuthErrorStatus, AuthScheme, BearerErrorCode } from './errors.js';
 export { createPrincipal, requireScopes, scopesFromClaims, tokenOf } from './principal.js';
 export type { Principal } from './principal.js';
 export { DEFAULT_MAX_TOKEN_BYTES, extractBearerToken, findNonHeaderToken, nonHeaderTokenError } from './bearer.js';
@@ -30,3 +30,9 @@ export type { ProtectedResourceMetadata, ProtectedResourceMetadataOptions } from
 export { canonicalResourceUri } from './urls.js';
 export { createTokenExchanger } from './token-exchange.js';
 export type { ExchangedToken, ExchangeRequest, TokenExchanger, TokenExchangerOptions } from './token-exchange.js';
+export { accessTokenHash, boundThumbprint, createDpopProofVerifier, DEFAULT_DPOP_ALGORITHMS, normalizeHtu } from './dpop.js';
+export type { DpopProof, DpopProofInput, DpopProofVerifier, DpopProofVerifierOptions } from './dpop.js';
+export { createDpopNonces } from './dpop-nonce.js';
+export type { DpopNonceOptions, DpopNonces } from './dpop-nonce.js';
+export { createCredentialVerifier } from './dpop-auth.js';
+export type { CredentialVerifier, CredentialVerifierOptions, DpopPolicy, RequestCredentials } from './dpop-auth.js';

@@ -18,6 +18,8 @@ export interface ProtectedResourceMetadataOptions {
   readonly resourceDocumentation?: string;
   /** Permit http URLs for non-loopback hosts (development only). */
   readonly allowInsecureHttp?: boolean;
+  /** DPoP (RFC 9449 §5.1 of RFC 9728 metadata): proof algorithms, and whether only bound tokens are accepted. */
+  readonly dpop?: { readonly algorithms: readonly string[]; readonly required: boolean };
 }
 
 /** The RFC 9728 §2 metadata document served by this resource. */
@@ -28,6 +30,8 @@ export interface ProtectedResourceMetadata {
   readonly bearer_methods_supported: readonly ['header'];
   readonly resource_name?: string;
   readonly resource_documentation?: string;
+  readonly dpop_signing_alg_values_supported?: readonly string[];
+  readonly dpop_bound_access_tokens_required?: boolean;
 }
 
 const WELL_KNOWN = '/.well-known/oauth-protected-resource';
@@ -62,6 +66,11 @@ export function buildProtectedResourceMetadata(options: ProtectedResourceMetadat
     ...(options.resourceDocumentation !== undefined
       ? { resource_documentation: options.resourceDocumentation }
       : {}),
+    // RFC 9728 §2: DPoP algorithms accepted, and whether Bearer is refused (RFC 9449 §7.1).
+    ...(options.dpop ? {
+      dpop_signing_alg_values_supported: Object.freeze([...options.dpop.algorithms]),
+      dpop_bound_access_tokens_required: options.dpop.required,
+    } : {}),
   });
 }
 

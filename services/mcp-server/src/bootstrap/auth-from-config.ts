@@ -11,6 +11,8 @@ import { createBearerAuth, type BearerAuth } from '../http/bearer-auth.js';
 import type { Logger } from '../logging/logger.js';
 import type { TokenExchangeFn } from '../mcp/context.js';
 import { ToolError } from '../mcp/errors.js';
+import type { StateStore } from '../state/store.js';
+import { dpopFromConfig } from './dpop-from-config.js';
 import { metrics } from '../observability/sink.js';
 
 /** Everything the server needs from the auth layer. */
@@ -32,7 +34,7 @@ export interface AuthSource {
 }
 
 /** Create the auth setup for the given source. */
-export function authFromConfig(config: Config, source: AuthSource, logger: Logger): AuthSetup {
+export function authFromConfig(config: Config, source: AuthSource, logger: Logger, store?: StateStore): AuthSetup {
   const { resource, issuers, declaredScopes } = source;
   const insecure = config.MCP_ALLOW_INSECURE_HTTP;
   const audiences = config.MCP_AUDIENCES ?? [resource];
@@ -66,6 +68,8 @@ export function authFromConfig(config: Config, source: AuthSource, logger: Logge
         } }
       : {}),
   });
+  // RFC 9449: DPoP proofs, their jti replay cache in the shared store, and the §7.2 policy.
+  const dpop = dpopFromConfig(config, verifier, resource, store);
   const scopesSupported = config.MCP_SCOPES_SUPPORTED ?? declaredScopes;
   const metadata = buildProtectedResourceMetadata({
     resource,
@@ -74,6 +78,7 @@ export function authFromConfig(config: Config, source: AuthSource, logger: Logge
     resourceName: config.MCP_RESOURCE_NAME,
     ...(config.MCP_RESOURCE_DOCUMENTATION ? { resourceDocumentation: config.MCP_RESOURCE_DOCUMENTATION } : {}),
     allowInsecureHttp: insecure,
+    ...(dpop ? { dpop: { algorithms: dpop.algorithms, required: dpop.required } } : {}),
   });
   const bearer = createBearerAuth({
     verifier,
@@ -81,6 +86,7 @@ export function authFromConfig(config: Config, source: AuthSource, logger: Logge
     // RFC 6750 §3: the 401 asks for the everyday scopes; privileged ones come by step-up (403).
     defaultScopes: config.MCP_CHALLENGE_SCOPES.filter((sc) => scopesSupported.includes(sc)),
     logger,
+    ...(dpop ? { dpop } : {}),
     onFailure: (_req, e) => metrics.authFailure(e.code),
   });
   const exchangeClientId = config.MCP_TOKEN_EXCHANGE_CLIENT_ID ?? introspectionClient?.clientId;

@@ -53,6 +53,11 @@ const schema = z.object({
   MCP_RATE_LIMIT_MAX: z.coerce.number().int().min(1).default(600).describe('requests per window per subject (per IP before authentication)'),
   MCP_RATE_LIMIT_FAILED_AUTH_MAX: z.coerce.number().int().min(1).default(30).describe('failed authentications per window per client address before its failing requests are slowed down'),
   MCP_AUTH_FAILURE_DELAY_MS: z.coerce.number().int().min(1).max(60_000).default(1000).describe('once an address is over MCP_RATE_LIMIT_FAILED_AUTH_MAX: milliseconds between two failed-authentication answers to it'),
+  // --- DPoP (RFC 9449, docs/auth.md#dpop) ---
+  MCP_DPOP: z.enum(['off', 'allowed', 'required']).default('off').describe('"off" (Bearer only), "allowed" (Bearer or DPoP; DPoP-bound tokens only with a proof) or "required" (DPoP only)'),
+  MCP_DPOP_ALGS: list.optional().describe('JWS algorithms accepted for DPoP proofs, e.g. ES256,PS256 (default ES256,ES384,PS256,RS256,EdDSA)'),
+  MCP_DPOP_NONCE: bool.default(false).describe('"true" to demand a server nonce in every DPoP proof (RFC 9449 §9)'),
+  MCP_DPOP_MAX_AGE_SECONDS: z.coerce.number().int().min(1).max(600).default(60).describe('seconds a DPoP proof stays acceptable after its iat (and its jti stays remembered)'),
   MCP_AUTH_SCP_ISSUERS: list.optional().describe('issuers whose tokens carry scopes in an `scp` claim (array or string) instead of the RFC 9068 `scope` string, e.g. Okta or Entra ID'),
   // --- Quotas on client-created state (docs/security.md) ---
   MCP_MAX_SESSIONS: posInt(1_000_000, 10_000, 'sessions held by the whole server (MCP_SESSIONS=sessions)'),

@@ -5,7 +5,8 @@
  * never stands in for a token.
  */
 import type { IncomingMessage } from 'node:http';
-import { AuthError, buildChallenge, findNonHeaderToken, isAuthError, NO_CREDENTIALS, nonHeaderTokenError, type TokenVerifier } from '../auth/index.js';
+import { AuthError, buildChallenge, findNonHeaderToken, isAuthError, NO_CREDENTIALS, nonHeaderTokenError, type CredentialVerifier, type TokenVerifier } from '../auth/index.js';
+import { requestCredentials } from './dpop-request.js';
 import type { Logger } from '../logging/logger.js';
 import type { Principal } from '../mcp/principal.js';
 import { RefusedError, type HttpRefusal } from './endpoint-options.js';
@@ -20,6 +21,8 @@ export interface BearerAuthOptions {
   logger: Logger;
   /** Called once per authentication failure (for metrics; the failed-auth throttle reads RefusedError.rejectedCredentials). */
   onFailure?: (req: IncomingMessage, error: AuthError) => void;
+  /** DPoP (RFC 9449) when the policy is not off: the policy-aware verifier and what challenges advertise. */
+  dpop?: { credentials: CredentialVerifier; algorithms: readonly string[]; required: boolean; resourceOrigin: string };
 }
 
 /** The two hooks createApp needs. */
@@ -31,7 +34,11 @@ export interface BearerAuth {
 /** Create the authenticate / step-up hooks. */
 export function createBearerAuth(opts: BearerAuthOptions): BearerAuth {
   const { verifier, resourceMetadataUrl, defaultScopes, logger } = opts;
-  const challengeOptions = Object.freeze({ resourceMetadataUrl, scope: defaultScopes.join(' ') });
+  const { dpop } = opts;
+  const challengeOptions = Object.freeze({
+    resourceMetadataUrl, scope: defaultScopes.join(' '),
+    ...(dpop ? { dpop: { algorithms: dpop.algorithms, required: dpop.required } } : {}),
+  });
 
   function refuse(req: IncomingMessage, err: AuthError | typeof NO_CREDENTIALS): never {
     if (err !== NO_CREDENTIALS) {
@@ -54,7 +61,7 @@ export function createBearerAuth(opts: BearerAuthOptions): BearerAuth {
       if (where) refuse(req, nonHeaderTokenError(where));
       const header = req.headers.authorization;
       try {
-        return await verifier.verify(header);
+        return await (dpop ? dpop.credentials.verify(requestCredentials(req, dpop.resourceOrigin)) : verifier.verify(header));
       } catch (e) {
         if (isAuthError(e)) refuse(req, e.code === 'no_credentials' ? NO_CREDENTIALS : e);
         throw e;

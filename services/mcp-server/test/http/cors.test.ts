@@ -13,8 +13,8 @@ beforeAll(async () => { h = await startOAuthServer(); }); // MCP_ALLOWED_ORIGINS
 afterAll(async () => { await h?.close(); });
 
 const ALLOWED = 'http://localhost:6274';
-const ALLOW_HEADERS = 'Authorization, Content-Type, Accept, Mcp-Protocol-Version, Mcp-Session-Id, Mcp-Method, Mcp-Name, Last-Event-ID, X-Request-Id';
-const EXPOSE_HEADERS = 'WWW-Authenticate, Mcp-Session-Id, Mcp-Protocol-Version, X-Request-Id, RateLimit, RateLimit-Policy, Retry-After';
+const ALLOW_HEADERS = 'Authorization, Content-Type, Accept, Mcp-Protocol-Version, Mcp-Session-Id, Mcp-Method, Mcp-Name, Last-Event-ID, X-Request-Id, DPoP';
+const EXPOSE_HEADERS = 'WWW-Authenticate, Mcp-Session-Id, Mcp-Protocol-Version, X-Request-Id, RateLimit, RateLimit-Policy, Retry-After, DPoP-Nonce';
 const FORBIDDEN = { jsonrpc: '2.0', id: null, error: { code: -32600, message: 'Forbidden: Origin not allowed' } };
 
 const preflight = (origin: string) => request(h.origin).options('/mcp').set('origin', origin)
