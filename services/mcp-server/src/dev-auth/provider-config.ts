@@ -105,6 +105,9 @@ export function buildProviderConfig(input: ProviderConfigInput): Record<string, 
     features: {
       devInteractions: { enabled: false }, // replaced by interactions.ts (testable form login)
       clientCredentials: { enabled: true },
+      // RFC 9449: a token request with a DPoP proof gets an access token bound to its key
+      // (cnf.jkt); the AS metadata then lists dpop_signing_alg_values_supported.
+      dPoP: { enabled: true },
       introspection: { enabled: true, allowedPolicy: async (_c: unknown, client: Client) => client.clientAuthMethod !== 'none' },
       revocation: { enabled: true, allowedPolicy: async (_c: unknown, client: Client, token: { clientId: string }) => token.clientId === client.clientId },
       // Anonymous DCR (RFC 7591); the DCR policy runs in extraClientMetadata.validator.
