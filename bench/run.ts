@@ -13,6 +13,8 @@
  *   --profile-case ID profile that case instead (e.g. ours-list-500)
  *   --streams N       listen streams (default 1000; smoke 50)
  *   --tsx             run the servers through tsx instead of compiling them first
+ *   --metrics-pairs N paired rounds of the warm-JWT case with metrics off and on, for the
+ *                     metrics overhead (default 5; smoke 0)
  *   --soak            instead of the cases: one server under mixed traffic for --minutes
  *                     (default 10), RSS and event-loop delay sampled every second
  */
@@ -129,6 +131,7 @@ const CASES: Case[] = [
       return { 'mcp-session-id': sid };
     },
   },
+  { id: 'ours-call-jwt-warm-metrics', label: 'ours: 2026-07-28 tools/call, RS256 JWT, warm cache, metrics on', server: 'ours', args: [...jwtArgs, '--metrics'], token: 'warm', request: callRequest, check: echoed, verify: verifyCall },
   { id: 'ours-list-5', label: 'ours: 2026-07-28 tools/list, 5 tools', server: 'ours', args: ['--tools', '5'], request: () => ({ headers: modernHeaders('tools/list'), body: modernBody('tools/list') }), check: listed(5), verify: verifyList },
   { id: 'ours-list-500', label: 'ours: tools/list, 500 tools (first page of 100)', server: 'ours', args: ['--tools', '500'], request: () => ({ headers: modernHeaders('tools/list'), body: modernBody('tools/list') }), check: listed(100), verify: verifyList },
   { id: 'ours-list-500-one-page', label: 'ours: tools/list, 500 tools in one page', server: 'ours', args: ['--tools', '500', '--page-size', '500'], request: () => ({ headers: modernHeaders('tools/list'), body: modernBody('tools/list') }), check: listed(500), verify: verifyList },
@@ -250,6 +253,26 @@ for (const c of CASES) {
   }
 }
 
+// Metrics overhead: absolute req/s drift by several % between runs on a small machine, so the
+// off and on cases run back to back in pairs (order alternating) and the ratio is per pair.
+const PAIRS = Number(opt('metrics-pairs') ?? (SMOKE ? 0 : 5));
+const metricsRatios: number[] = [];
+if (PAIRS > 0 && (!ONLY || ONLY.test('metrics-overhead'))) {
+  const off = CASES.find((c) => c.id === 'ours-call-jwt-warm')!;
+  const on = CASES.find((c) => c.id === 'ours-call-jwt-warm-metrics')!;
+  for (let i = 0; i < PAIRS; i++) {
+    log(`  metrics overhead, pair ${i + 1}/${PAIRS} …`);
+    try {
+      const [a, b] = i % 2 === 0 ? [off, on] : [on, off];
+      const first = await runCase(a);
+      const second = await runCase(b);
+      const [rOff, rOn] = a === off ? [first, second] : [second, first];
+      metricsRatios.push(rOn.load.rps / rOff.load.rps);
+      log(`    off ${rOff.load.rps.toFixed(0)} req/s, on ${rOn.load.rps.toFixed(0)} req/s: ${(100 * (1 - rOn.load.rps / rOff.load.rps)).toFixed(1)} % cost`);
+    } catch (e) { failures.push(`metrics-overhead: ${String(e)}`); }
+  }
+}
+
 let startup: Awaited<ReturnType<typeof measureStartup>> | undefined;
 let listen: ListenResult | undefined;
 if (!ONLY || ONLY.test('startup')) {
@@ -297,6 +320,7 @@ if (listen) {
   out(`subscriptions/listen: ${listen.streams} streams opened in ${f1(listen.openMs)} ms; server RSS ${mb(listen.rssBefore)} → ${mb(listen.rssAfter)} MB = ${f1(listen.rssPerStream / 1024)} KB/stream (heap ${f1(listen.heapPerStream / 1024)} KB/stream after GC); ` +
     `list_changed reached all streams in ${listen.fanoutMs.map(f1).join(', ')} ms (first stream ${listen.firstMs.map(f1).join(', ')} ms); missed ${listen.missed}.`);
 }
+if (metricsRatios.length) out(`Metrics overhead (warm-JWT tools/call, ${metricsRatios.length} paired rounds, on/off req/s): ${metricsRatios.map((r) => `${(100 * (1 - r)).toFixed(1)} %`).join(', ')}; median cost ${(100 * (1 - median(metricsRatios))).toFixed(1)} %.`);
 out();
 
 interface Target { name: string; value: string; pass: boolean | undefined }
@@ -316,6 +340,7 @@ const ours = rows.filter((r) => r.id.startsWith('ours-'));
 target('peak RSS under load ≤ 150 MB (max over our cases)', ours.length ? Math.max(...ours.map((r) => r.hwm)) / 1048576 : undefined, (v) => v <= 150, (v) => `${v.toFixed(0)} MB`);
 target(`${STREAMS} listen streams < 50 KB each (server RSS)`, listen ? listen.rssPerStream / 1024 : undefined, (v) => v < 50, (v) => `${v.toFixed(1)} KB`);
 target('list_changed reaches all streams ≤ 100 ms (worst trigger)', listen ? Math.max(...listen.fanoutMs) + (listen.missed > 0 ? Infinity : 0) : undefined, (v) => v <= 100, (v) => `${f1(v)} ms`);
+target('metrics cost < 3% of warm-JWT tools/call req/s (median of paired rounds)', metricsRatios.length ? 100 * (1 - median(metricsRatios)) : undefined, (v) => v < 3, (v) => `${v.toFixed(1)} %`);
 target('start-up to ready < 1 s (issuer answering, median)', startup ? median(startup.readyMs) : undefined, (v) => v < 1000, (v) => `${v.toFixed(0)} ms`);
 out('| Target | Measured | Result |');
 out('|---|---:|:---:|');

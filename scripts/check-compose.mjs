@@ -54,6 +54,8 @@ check('the introspection secret is the realm\'s mcp-server secret', mcp.environm
 check('mcp-server runs read-only with init', mcp.read_only === true && mcp.init === true);
 const published = (svc) => svc.ports.map((p) => `${p.host_ip}:${p.published}:${p.target}`);
 check('ports 3000 and 8080 are published on loopback only', published(mcp).join() === '127.0.0.1:3000:3000' && published(kc).join() === '127.0.0.1:8080:8080');
+check('metrics (MCP_METRICS_PORT) are exposed on the compose network and never published', mcp.environment.MCP_METRICS_PORT === '9464'
+  && (mcp.expose ?? []).map(String).includes('9464') && mcp.ports.every((p) => String(p.target) !== '9464'));
 // The demo runs dev-mem (H2): a JDBC URL for PostgreSQL handed to it stops Keycloak, so only
 // the host and database reach Keycloak, and in prod they name the profile's own postgres.
 check('the demo keycloak runs dev-mem and gets no KC_DB_URL', kc.environment.KC_DB === 'dev-mem' && !('KC_DB_URL' in kc.environment));

@@ -93,6 +93,7 @@ try {
     'ingress: {enabled: true}',
     'networkPolicy: {enabled: true}',
     'extraEnv: {MCP_RATE_LIMIT_MAX: 900}',
+    'metrics: {enabled: true, scrapeFrom: [{namespaceSelector: {matchLabels: {name: monitoring}}}]}',
   ].join('\n'));
   const all = run('template', chart, 'mcp-resource-server', 'mcp', everything);
   const allDecoded = all.status === 0 ? decode(all.stdout, 'everything') : all;
@@ -104,6 +105,12 @@ try {
     checkComposeNames(objects, compose, check);
     check('everything: the chart\'s Secret holds the given values and rolls the pods', objects.some((o) => o.kind === 'Secret' && o.stringData?.MCP_STATE_SECRET)
       && Boolean(objects.find((o) => o.kind === 'Deployment').spec.template.metadata.annotations?.['checksum/secret']));
+    // Metrics: scrape annotations on the pod, the port on the pod only, never on the Service.
+    const pod = objects.find((o) => o.kind === 'Deployment').spec.template;
+    const env = Object.fromEntries(pod.spec.containers[0].env.map((e) => [e.name, e.value]));
+    check('everything: metrics on their own port with prometheus.io annotations', pod.metadata.annotations?.['prometheus.io/scrape'] === 'true'
+      && pod.metadata.annotations?.['prometheus.io/port'] === '9464' && env.MCP_METRICS === 'port' && env.MCP_METRICS_PORT === '9464');
+    check('everything: the Service never carries the metrics port', objects.filter((o) => o.kind === 'Service').every((s) => s.spec.ports.every((p) => p.targetPort !== 'metrics' && p.port !== 9464)));
   }
 
   // Values that would start pods that cannot work fail the render with the fix.

@@ -10,6 +10,8 @@
  *   --sessions           2025 sessions (stateful) instead of stateless
  *   --page-size N        list page size (default: the engine's, 100)
  *   --rate-limit         the rate limiters on (failed-auth throttle at its defaults)
+ *   --metrics            Prometheus metrics on (as MCP_METRICS does, process metrics
+ *                        included), scraped in-process every 5 s
  */
 import { createServer } from 'node:http';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -20,6 +22,8 @@ import {
 import { createBearerAuth } from '../../services/mcp-server/src/http/bearer-auth.js';
 import { createApp, createMcpServer, defineTool, localPrincipal, silentLogger, type AppOptions } from '../../services/mcp-server/src/index.js';
 import { announce, arg, RESOURCE, TOOL } from '../lib/common.js';
+import { createPromMetrics } from '../../services/mcp-server/src/observability/prom-metrics.js';
+import { setMetrics } from '../../services/mcp-server/src/observability/sink.js';
 
 const toolCount = Number(arg('tools', '5'));
 const authMode = arg('auth', 'none');
@@ -79,6 +83,14 @@ const server = await createMcpServer({
   tools: [echo, mem, triggerChange, stats, ...fillers],
   ...(pageSize ? { pageSize: Number(pageSize) } : {}),
 });
+
+// --metrics: the sink the server installs for MCP_METRICS, and a scrape three times as often
+// as Prometheus's default 15 s interval, so the cost measured includes rendering the text.
+if (process.argv.includes('--metrics')) {
+  const { sink, register } = createPromMetrics({ catalogue: server.registry });
+  setMetrics(sink);
+  setInterval(() => { void register.metrics(); }, 5_000).unref();
+}
 
 let auth: AppOptions['auth'];
 if (authMode === 'jwt') {

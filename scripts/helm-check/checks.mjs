@@ -121,6 +121,8 @@ export function checkDefaults(objects, { deployment, container }, compose, check
   check('default: no Secret and no secret env (the chart has no default secret)', byKind(objects, 'Secret').length === 0
     && !container.env.some((e) => e.valueFrom));
   check(`default: the image compose builds (${compose.image})`, container.image === compose.image);
+  check('default: metrics off (no MCP_METRICS, no metrics port, no scrape annotations)', !envNames(container).includes('MCP_METRICS')
+    && container.ports.length === 1 && !deployment.spec.template.metadata.annotations?.['prometheus.io/scrape']);
 }
 
 /** Every variable compose gives the server, the chart can set by a named value (not extraEnv). */
