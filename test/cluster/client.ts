@@ -4,6 +4,7 @@
  */
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { modernBody, modernHeaders } from '../../bench/lib/common.js';
+import { messageOf } from '../../bench/lib/load.js';
 
 export const RESOURCE = 'https://mcp.cluster.invalid/mcp';
 const KID = 'cluster-1';
@@ -28,15 +29,6 @@ export class Tokens {
   }
 }
 
-/** One JSON-RPC message of a JSON or SSE body. */
-export function messageOf(text: string): { result?: Record<string, unknown>; error?: unknown } | undefined {
-  try {
-    const data = text.startsWith('{') ? text : text.split('\n').filter((l) => l.startsWith('data:')).map((l) => l.slice(5)).join('\n');
-    return JSON.parse(data) as { result?: Record<string, unknown>; error?: unknown };
-  } catch {
-    return undefined;
-  }
-}
 
 /** What one call came back with; `status` is the HTTP status or the network error's name. */
 export interface CallResult { ok: boolean; status: number | string; upstream: string; ms: number; detail: string }

@@ -4,7 +4,7 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, Socket } from 'node:net';
+import { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -55,14 +55,8 @@ export class Proc {
   }
 }
 
-/** A free loopback TCP port (asked of the kernel, so it does not collide with other tests' fixed ports). */
-export async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  const { port } = srv.address() as { port: number };
-  await new Promise<void>((r) => srv.close(() => r()));
-  return port;
-}
+/** A free loopback TCP port: the one helper the unit tests use too. */
+export { freePort } from '../integration/support/mcp-server.js';
 
 /** Poll `probe` every `everyMs` until it returns true; false at `timeoutMs`. */
 export async function until(probe: () => Promise<boolean>, timeoutMs: number, everyMs = 50): Promise<boolean> {
