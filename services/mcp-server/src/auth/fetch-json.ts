@@ -87,6 +87,8 @@ export async function fetchJsonObject(
   fetchImpl: FetchLike,
   url: string,
   timeoutMs: number,
+  /** Byte limit for the body (default MAX_RESPONSE_BYTES). */
+  limit = MAX_RESPONSE_BYTES,
 ): Promise<Record<string, unknown>> {
   // One signal for the request and the body: a server that trickles its body still times out.
   const signal = AbortSignal.timeout(timeoutMs);
@@ -108,7 +110,7 @@ export async function fetchJsonObject(
   }
   let text: string;
   try {
-    text = await Promise.race([readLimited(response), aborted(signal)]);
+    text = await Promise.race([readLimited(response, limit), aborted(signal)]);
   } catch (cause) {
     await response.body?.cancel().catch(() => undefined);
     const why = cause instanceof ResponseTooLargeError ? 'body too large' : signal.aborted ? 'timed out reading the body' : 'body could not be read';

@@ -5,6 +5,7 @@ import { timingSafeEqual, createHash } from 'node:crypto';
 import express from 'express';
 import type { Request, Response, NextFunction } from 'express';
 import type { InteractionDetails, Provider } from 'oidc-provider';
+import { isCimdClientId } from './cimd.js';
 import { consentPage, loginPage, type ClientLabel } from './pages.js';
 import { OIDC_SCOPES } from './provider-config.js';
 import type { RealmUser } from './realm.js';
@@ -61,7 +62,8 @@ export function createInteractionRouter(opts: InteractionOptions): express.Route
   // Pages name the client by its registered client_name; realm clients are not self-registered.
   async function label(clientId: string): Promise<ClientLabel> {
     const client = await provider.Client.find(clientId);
-    return { id: clientId, name: client?.clientName, selfRegistered: !opts.autoConsent(clientId) };
+    return { id: clientId, name: client?.clientName, selfRegistered: !opts.autoConsent(clientId),
+      metadataDocument: isCimdClientId(clientId) };
   }
 
   router.get('/:uid', async (req: Request, res: Response) => {

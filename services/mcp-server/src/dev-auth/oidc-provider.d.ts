@@ -73,6 +73,7 @@ declare module 'oidc-provider' {
 
   /** OAuth error classes (statusCode + error code). */
   export const errors: {
+    InvalidClient: new (description?: string) => Error;
     InvalidClientMetadata: new (description: string) => Error;
     InvalidGrant: new (description: string) => Error;
     InvalidRequest: new (description: string) => Error;

@@ -11,6 +11,8 @@ export interface ClientLabel {
   readonly name?: string;
   /** True for dynamically registered clients, whose name nobody has checked. */
   readonly selfRegistered: boolean;
+  /** True when the id is a Client ID Metadata Document URL: the name comes from that document. */
+  readonly metadataDocument?: boolean;
 }
 
 /** Long enough for any real application name; a longer one is cut, never wraps the page away. */
@@ -34,7 +36,8 @@ function displayName(client: ClientLabel): string {
 
 // The id is shown too: a registered client chooses its own name, so the name alone proves nothing.
 function clientLine(client: ClientLabel): string {
-  const note = client.selfRegistered ? ' (self-registered; the name is the application\'s own claim)' : '';
+  const note = client.metadataDocument ? ' (metadata document; the name is the application\'s own claim, the id is where it is published)'
+    : client.selfRegistered ? ' (self-registered; the name is the application\'s own claim)' : '';
   return `<p class="id">Client id <code>${esc(client.id)}</code>${note}</p>`;
 }
 

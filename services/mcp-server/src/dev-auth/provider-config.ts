@@ -61,6 +61,8 @@ export function buildProviderConfig(input: ProviderConfigInput): Record<string, 
     jwks: { keys: [input.signingJwk] },
     cookies: { keys: [input.cookieKey] },
     scopes: [...OIDC_SCOPES],
+    // Client ID Metadata Documents (cimd.ts, resolved through the Client adapter).
+    discovery: { client_id_metadata_document_supported: true },
     responseTypes: ['code'], // OAuth 2.1: no implicit or hybrid flows
     claims: {
       openid: ['sub'],

@@ -11,7 +11,8 @@ import { isLoopbackHost, isLoopbackIp } from './loopback.js';
 import { createOwnTokens } from './own-tokens.js';
 import { randomSecret } from './placeholders.js';
 import type { EnvLookup } from './placeholders.js';
-import { buildProviderConfig } from './provider-config.js';
+import { OIDC_SCOPES, buildProviderConfig } from './provider-config.js';
+import { createCimdResolver, withCimd, type CimdOptions, type CimdResolver } from './cimd.js';
 import { loadRealm } from './realm.js';
 import type { RealmUser } from './realm.js';
 import { registerTokenExchange } from './token-exchange.js';
@@ -45,6 +46,8 @@ export interface DevAuthServerOptions {
   readonly realmFile?: string;
   /** Placeholder values for the realm file (default process.env). */
   readonly env?: EnvLookup;
+  /** Client ID Metadata Document fetching (tests inject fetch and DNS lookup). */
+  readonly cimd?: CimdOptions;
   /** Where the banner and errors go (default stderr). */
   readonly log?: (line: string) => void;
 }
@@ -61,15 +64,13 @@ export interface DevAuthServer {
 }
 
 // oidc-provider's own in-memory adapter, passed explicitly so it does not print its "you MUST
-// change it" warning on every start (in-memory is the point here). Deep import: if a future
-// version moves it, we fall back to the default (same adapter, plus the warning).
-async function memoryAdapter(): Promise<{ adapter?: unknown }> {
-  try {
-    const mod = (await import('oidc-provider/lib/adapters/memory_adapter.js')) as { createMemoryAdapter?: () => unknown };
-    return mod.createMemoryAdapter ? { adapter: mod.createMemoryAdapter() } : {};
-  } catch {
-    return {};
-  }
+// change it" warning on every start (in-memory is the point here). Deep import: a future
+// version that moves it fails the start (and the tests) loudly rather than losing CIMD.
+// Its `Client` model is wrapped so that URL client ids resolve as metadata documents (cimd.ts).
+async function memoryAdapter(cimd: CimdResolver): Promise<{ adapter: unknown }> {
+  const mod = (await import('oidc-provider/lib/adapters/memory_adapter.js')) as { createMemoryAdapter: () => (model: string) => object };
+  const base = mod.createMemoryAdapter();
+  return { adapter: (model: string) => (model === 'Client' ? withCimd(base(model), cimd) : base(model)) };
 }
 
 /** Starts the development authorization server; refuses non-loopback binds. */
@@ -112,7 +113,7 @@ export async function createDevAuthServer(opts: DevAuthServerOptions): Promise<D
     const signingJwk = { ...jwk, kid: await calculateJwkThumbprint(jwk) };
     const provider = new Provider(issuer, {
       ...buildProviderConfig({ realm, users, resource, signingJwk, cookieKey: randomSecret(), extraClients: opts.clients ?? [] }),
-      ...(await memoryAdapter()),
+      ...(await memoryAdapter(createCimdResolver({ allowedScopes: realm.dcrScopes, oidcScopes: OIDC_SCOPES }, opts.cimd))),
     });
     const tokens = await createOwnTokens(issuer, signingJwk);
     registerTokenExchange(provider, {
