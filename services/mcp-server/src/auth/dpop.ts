@@ -155,3 +155,14 @@ export function boundThumbprint(claims: Readonly<Record<string, unknown>>): stri
   const jkt = (cnf as Record<string, unknown>).jkt;
   return typeof jkt === 'string' ? jkt : undefined;
 }
+
+/**
+ * Whether a Keycloak-style `typ` claim (introspection or JWT) marks an access token: absent,
+ * "Bearer", or "DPoP", which Keycloak sets on the tokens it binds to a proof key; a "DPoP"
+ * token must then carry `cnf.jkt`. ID and refresh tokens ("ID", "Refresh") are not.
+ */
+export function isAccessTokenTyp(claims: Readonly<Record<string, unknown>>): boolean {
+  if (claims.typ === undefined) return true;
+  const typ = String(claims.typ).toLowerCase();
+  return typ === 'bearer' || (typ === 'dpop' && boundThumbprint(claims) !== undefined);
+}

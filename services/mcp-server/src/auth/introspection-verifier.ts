@@ -2,6 +2,7 @@
 import * as client from 'openid-client';
 import { createAsClient } from './as-client.js';
 import type { ClientAuthOptions } from './as-client.js';
+import { isAccessTokenTyp } from './dpop.js';
 import { AuthError } from './errors.js';
 import type { FetchLike } from './fetch-json.js';
 import { checkAudiences, checkFunction, checkKnownKeys, checkNonNegative, checkPositiveInt } from './options.js';
@@ -88,7 +89,7 @@ export function createIntrospectionVerifier(options: IntrospectionVerifierOption
     // RFC 8707 §2 / MCP: a token minted for another resource must not be accepted here.
     const aud = r.aud === undefined ? undefined : Array.isArray(r.aud) ? r.aud : [r.aud];
     if (aud ? !aud.some((a) => audiences.includes(a)) : options.requireAudience === true) return { rejected: 'audience' };
-    if (r.typ !== undefined && String(r.typ).toLowerCase() !== 'bearer') return { rejected: 'not an access token' };
+    if (!isAccessTokenTyp(r)) return { rejected: 'not an access token' };
     if (typeof r.sub !== 'string' || r.sub === '') return { rejected: 'no sub' };
     let scopes: string[];
     try { scopes = scopesFromClaims(r, { scp: options.scpClaim === true }); } catch (e) { return { rejected: (e as AuthError).reason ?? 'scope' }; }

@@ -2,6 +2,7 @@
 import { decodeJwt, decodeProtectedHeader, errors, jwtVerify } from 'jose';
 import type { JWTPayload } from 'jose';
 import { algorithmsFromMetadata, ASYMMETRIC_ALGORITHMS, checkAlgorithms } from './algorithms.js';
+import { isAccessTokenTyp } from './dpop.js';
 import { AuthError, ConfigurationError } from './errors.js';
 import type { FetchLike } from './fetch-json.js';
 import { discoverIssuerMetadata } from './issuer-metadata.js';
@@ -178,9 +179,10 @@ function toPrincipal(payload: JWTPayload, token: string, latestIat: number, scpC
   if (typeof payload.iat === 'number' && payload.iat > latestIat) {
     throw new AuthError('invalid_token', { reason: 'iat in the future' });
   }
-  // Keycloak marks token kinds in a `typ` claim; only access tokens ("Bearer") are accepted,
-  // so an ID or refresh token with our audience can never act as an access token.
-  if (payload.typ !== undefined && String(payload.typ).toLowerCase() !== 'bearer') {
+  // Keycloak marks token kinds in a `typ` claim; only access tokens ("Bearer", or "DPoP" when
+  // bound to a proof key) are accepted, so an ID or refresh token with our audience can never
+  // act as an access token.
+  if (!isAccessTokenTyp(payload)) {
     throw new AuthError('invalid_token', { reason: 'not an access token' });
   }
   const clientId = typeof payload.client_id === 'string' ? payload.client_id

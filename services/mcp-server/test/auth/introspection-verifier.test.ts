@@ -91,6 +91,7 @@ describe('introspection verifier (RFC 7662)', () => {
     answers.iss = { active: true, sub: 'b', iss: 'https://evil.example.com' };
     answers.refresh = { active: true, sub: 'b', typ: 'Refresh' };
     answers.nosub = { active: true, client_id: 'app' };
+    answers.unbound = { active: true, sub: 'b', typ: 'DPoP' };
     const v = verifier();
     await rejects(v.verify('expired'), 'invalid_token', 'expired');
     await rejects(v.verify('future'), 'invalid_token', 'not yet valid');
@@ -98,8 +99,14 @@ describe('introspection verifier (RFC 7662)', () => {
     await rejects(v.verify('iss'), 'invalid_token', 'issuer');
     await rejects(v.verify('refresh'), 'invalid_token', 'access token');
     await rejects(v.verify('nosub'), 'invalid_token', 'sub');
+    await rejects(v.verify('unbound'), 'invalid_token', 'access token'); // typ DPoP without cnf.jkt
     await rejects(v.verify('aud'), 'invalid_token', 'audience'); // negative cache hit
-    expect(as.count(PATH)).toBe(6);
+    expect(as.count(PATH)).toBe(7);
+  });
+
+  it('accepts Keycloak\'s DPoP-bound access tokens: typ DPoP with cnf.jkt', async () => {
+    answers.bound = { active: true, sub: 'b', typ: 'DPoP', cnf: { jkt: 'x'.repeat(43) } };
+    expect((await verifier().verify('bound')).subject).toBe('b');
   });
 
   it('accepts a missing aud unless requireAudience is set', async () => {

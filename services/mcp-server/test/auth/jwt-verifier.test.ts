@@ -154,6 +154,9 @@ describe('JWT access tokens (RFC 9068)', () => {
     await rejects(v.verify(await signToken(key, claims(), { typ: 'ID' })), 'invalid_token', 'type');
     await rejects(v.verify(await signToken(key, claims({ typ: 'ID' }))), 'invalid_token', 'access token');
     await expect(v.verify(await signToken(key, claims({ typ: 'Bearer' })))).resolves.toBeDefined();
+    // Keycloak's DPoP-bound access tokens: typ DPoP with cnf.jkt; without the binding, refused.
+    await expect(v.verify(await signToken(key, claims({ typ: 'DPoP', cnf: { jkt: 'x'.repeat(43) } })))).resolves.toBeDefined();
+    await rejects(v.verify(await signToken(key, claims({ typ: 'DPoP' }))), 'invalid_token', 'access token');
     const strict = verifier({ typ: 'strict' });
     await rejects(strict.verify(await signToken(key, claims(), { typ: 'JWT' })), 'invalid_token', 'type');
     await expect(strict.verify(await signToken(key, claims(), { typ: 'application/at+jwt' }))).resolves.toBeDefined();
