@@ -66,7 +66,8 @@ done
 # Secrets: environment first, else the generated-once secrets file.
 secrets_file="$KC_CACHE_DIR/secrets.env"
 secret_vars=(MCP_DEMO_ALICE_PASSWORD MCP_DEMO_BOB_PASSWORD MCP_DEMO_ADMIN_PASSWORD
-             MCP_M2M_CLIENT_SECRET MCP_SERVER_CLIENT_SECRET KC_BOOTSTRAP_ADMIN_PASSWORD)
+             MCP_M2M_CLIENT_SECRET MCP_M2M_DPOP_CLIENT_SECRET MCP_SERVER_CLIENT_SECRET
+             KC_BOOTSTRAP_ADMIN_PASSWORD)
 if [[ ! -f "$secrets_file" ]]; then
   ( umask 077
     for v in "${secret_vars[@]}"; do printf '%s=%s\n' "$v" "$(random_secret)"; done > "$secrets_file" )
@@ -75,7 +76,11 @@ fi
 for v in "${secret_vars[@]}"; do
   if [[ -z "${!v:-}" ]]; then
     val="$(sed -n "s/^$v=//p" "$secrets_file" | head -n1)"
-    [[ -n "$val" ]] || val="$(random_secret)"
+    # A variable newer than the secrets file: generate it once and keep it there too.
+    if [[ -z "$val" ]]; then
+      val="$(random_secret)"
+      ( umask 077; printf '%s=%s\n' "$v" "$val" >> "$secrets_file" )
+    fi
     printf -v "$v" '%s' "$val"
   fi
   # Values are substituted into the realm JSON verbatim: keep them JSON-safe.

@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { UnauthorizedError } from '@modelcontextprotocol/sdk/client/auth.js';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { createRemoteJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify } from 'jose';
+import { calculateJwkThumbprint, createRemoteJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify } from 'jose';
 import { authFromConfig } from '../../services/mcp-server/src/bootstrap/auth-from-config.js';
 import { loadConfig } from '../../services/mcp-server/src/config/config.js';
 import { createLogger } from '../../services/mcp-server/src/logging/logger.js';
@@ -27,6 +27,7 @@ import {
 } from './support/keycloak.js';
 import { callTool, challengeParam, rpc } from './support/mcp-http.js';
 import { freePort, startMcpServer, type McpServerProcess } from './support/mcp-server.js';
+import { connectWithDpop, dpopFetch, dpopKey, dpopProof } from '../oauth/dpop-client.js';
 
 const runnable = await requireKeycloakRuntime('Keycloak integration suite (test/integration/keycloak.test.ts)');
 const suite = runnable ? describe : describe.skip;
@@ -106,6 +107,52 @@ suite('MCP server with a real Keycloak', () => {
     const time = await callTool(server.url, token, 'get_time', { timezone: 'Europe/Berlin' });
     expect(time.status).toBe(200);
     expect((time.body.result as { isError?: boolean }).isError).toBeFalsy();
+  });
+
+  it('DPoP (mcp-m2m-dpop): Keycloak binds the token to the proof key; MCP_DPOP=allowed accepts it with proofs, refuses it as Bearer', async () => {
+    const DPOP_CLIENT = realmClient('mcp-m2m-dpop').clientId;
+    const key = await dpopKey();
+    const tokenUrl = `${kc.issuer}/protocol/openid-connect/token`;
+    const res = await fetch(tokenUrl, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded', dpop: await dpopProof(key, 'POST', tokenUrl),
+        authorization: `Basic ${Buffer.from(`${DPOP_CLIENT}:${kc.credentials.m2mDpopClientSecret}`).toString('base64')}`,
+      },
+      body: new URLSearchParams({ grant_type: 'client_credentials' }),
+    });
+    const body = (await res.json()) as { access_token: string; token_type: string };
+    expect(res.status).toBe(200);
+    expect(body.token_type).toBe('DPoP');
+    const token = body.access_token;
+    expect(decodeJwt(token).cnf).toMatchObject({ jkt: await calculateJwkThumbprint(key.jwk, 'sha256') });
+    expect(audOf(token)).toContain(resource);
+
+    // A second server with MCP_DPOP=allowed; same resource URI, so proofs name `resource` as htu.
+    const dpopServer = await startMcpServer(await freePort(), serverEnv({ MCP_DPOP: 'allowed' }));
+    try {
+      const call = await dpopFetch(key, token, 'DPoP', resource)(dpopServer.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-protocol-version': '2025-11-25' },
+        body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'whoami', arguments: {} } }),
+      });
+      expect(call.status).toBe(200);
+      await call.text();
+
+      const client = await connectWithDpop(key, dpopServer.url, token, 'DPoP', resource);
+      try {
+        const me = await client.callTool({ name: 'whoami', arguments: {} });
+        expect(me.structuredContent).toMatchObject({ clientId: DPOP_CLIENT, subject: decodeJwt(token).sub });
+      } finally {
+        await client.close();
+      }
+
+      const asBearer = await rpc(dpopServer.url, token, 'tools/list');
+      expect(asBearer.status).toBe(401);
+      expect(asBearer.wwwAuthenticate).toMatch(/DPoP [^]*error="invalid_token"[^]*algs="/);
+    } finally {
+      await dpopServer.stop();
+    }
   });
 
   it('authorization code + PKCE through the Keycloak login form (mcp-inspector, alice) → list and call with the SDK client', async () => {

@@ -5,34 +5,24 @@
  * refuses it as a Bearer token (§7.2).
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { calculateJwkThumbprint, exportJWK, generateKeyPair, SignJWT } from 'jose';
-import type { CryptoKey, JWK } from 'jose';
-import { randomUUID } from 'node:crypto';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { accessTokenHash } from '../../services/mcp-server/src/auth/index.js';
+import { calculateJwkThumbprint } from 'jose';
+import { connectWithDpop, dpopKey, dpopProof, type DpopKey } from './dpop-client.js';
 import { claimsOf, CREDENTIALS, freePort, spawnDevAs, startInProcess, type Child } from './support.js';
 
 let issuer: string;
 let resource: string;
 let as: Child;
-let key: { privateKey: CryptoKey; jwk: JWK };
+let key: DpopKey;
 beforeAll(async () => {
   resource = `http://127.0.0.1:${await freePort()}/mcp`;
   const dev = await spawnDevAs(resource);
   ({ issuer } = dev);
   as = dev.child;
-  const pair = await generateKeyPair('ES256');
-  key = { privateKey: pair.privateKey, jwk: await exportJWK(pair.publicKey) };
+  key = await dpopKey();
 }, 90_000);
 afterAll(async () => { await as?.stop(); });
 
-/** A DPoP proof (RFC 9449 §4.2) for one request; `ath` when an access token goes with it. */
-function proof(method: string, url: string, token?: string): Promise<string> {
-  const htu = url.split('?')[0]!.split('#')[0]!;
-  return new SignJWT({ jti: randomUUID(), htm: method, htu, iat: Math.floor(Date.now() / 1000), ...(token ? { ath: accessTokenHash(token) } : {}) })
-    .setProtectedHeader({ typ: 'dpop+jwt', alg: 'ES256', jwk: key.jwk }).sign(key.privateKey);
-}
+const proof = (method: string, url: string, token?: string) => dpopProof(key, method, url, token);
 
 /** client_credentials for mcp-m2m with a DPoP proof at the token endpoint. */
 async function dpopToken(): Promise<{ access_token: string; token_type: string }> {
@@ -50,19 +40,8 @@ async function dpopToken(): Promise<{ access_token: string; token_type: string }
   return body;
 }
 
-/** The SDK client, with a fetch that signs a fresh proof for every request it sends. */
-async function connect(url: string, token: string, scheme: 'DPoP' | 'Bearer'): Promise<Client> {
-  const dpopFetch = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
-    const headers = new Headers(init?.headers);
-    headers.set('authorization', `${scheme} ${token}`);
-    // htu is the canonical resource URI the client addressed (our server listens elsewhere).
-    if (scheme === 'DPoP') headers.set('dpop', await proof(init?.method ?? 'GET', resource, token));
-    return fetch(input, { ...init, headers });
-  };
-  const client = new Client({ name: 'dpop-it', version: '1.0.0' });
-  await client.connect(new StreamableHTTPClientTransport(new URL(url), { fetch: dpopFetch }));
-  return client;
-}
+/** The SDK client, signing a fresh proof for every request (htu: the canonical resource URI). */
+const connect = (url: string, token: string, scheme: 'DPoP' | 'Bearer') => connectWithDpop(key, url, token, scheme, resource);
 
 describe('DPoP with the development AS', () => {
   it('advertises DPoP in its metadata and binds the token to the proof key (cnf.jkt)', async () => {

@@ -33,6 +33,7 @@ export async function appliance(stack: Stack): Promise<Appliance> {
   const credentials = {
     users: { alice: need(kcEnv, 'MCP_DEMO_ALICE_PASSWORD'), bob: need(kcEnv, 'MCP_DEMO_BOB_PASSWORD'), admin: need(kcEnv, 'MCP_DEMO_ADMIN_PASSWORD') },
     m2mClientSecret: need(kcEnv, 'MCP_M2M_CLIENT_SECRET'),
+    m2mDpopClientSecret: need(kcEnv, 'MCP_M2M_DPOP_CLIENT_SECRET'),
     serverClientSecret: need(kcEnv, 'MCP_SERVER_CLIENT_SECRET'),
     bootstrapAdminUsername: need(kcEnv, 'KC_BOOTSTRAP_ADMIN_USERNAME'),
     bootstrapAdminPassword: need(kcEnv, 'KC_BOOTSTRAP_ADMIN_PASSWORD'),

@@ -58,6 +58,8 @@ export interface StartKeycloakOptions {
 export interface KeycloakCredentials {
   readonly users: Readonly<Record<'alice' | 'bob' | 'admin', string>>;
   readonly m2mClientSecret: string;
+  /** mcp-m2m-dpop: client credentials with DPoP-bound access tokens. */
+  readonly m2mDpopClientSecret: string;
   readonly serverClientSecret: string;
   readonly bootstrapAdminUsername: string;
   readonly bootstrapAdminPassword: string;
@@ -213,6 +215,7 @@ function freshCredentials(): KeycloakCredentials {
   return {
     users: { alice: secret(), bob: secret(), admin: secret() },
     m2mClientSecret: secret(),
+    m2mDpopClientSecret: secret(),
     serverClientSecret: secret(),
     bootstrapAdminUsername: 'admin',
     bootstrapAdminPassword: secret(),
@@ -227,6 +230,7 @@ function realmEnv(creds: KeycloakCredentials, resourceUri: string): Record<strin
     MCP_DEMO_BOB_PASSWORD: creds.users.bob,
     MCP_DEMO_ADMIN_PASSWORD: creds.users.admin,
     MCP_M2M_CLIENT_SECRET: creds.m2mClientSecret,
+    MCP_M2M_DPOP_CLIENT_SECRET: creds.m2mDpopClientSecret,
     MCP_SERVER_CLIENT_SECRET: creds.serverClientSecret,
     KC_BOOTSTRAP_ADMIN_USERNAME: creds.bootstrapAdminUsername,
     KC_BOOTSTRAP_ADMIN_PASSWORD: creds.bootstrapAdminPassword,
