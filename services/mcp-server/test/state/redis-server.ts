@@ -4,7 +4,7 @@
  * skips loudly, except under CI=true, where the missing prerequisite is a failure.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
+import { freePort } from '../bootstrap/harness.js';
 
 /** A running redis-server. */
 export interface RedisProcess { url: string; port: number; proc: ChildProcess; stop(): Promise<void> }
@@ -21,19 +21,9 @@ export function missingRedis(what: string): void {
   console.error(`\n########\n${msg} Skipping (CI would fail).\n########\n`);
 }
 
-/** A free TCP port on 127.0.0.1. */
-export function freeLoopbackPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      s.close(() => (typeof a === 'object' && a ? resolve(a.port) : reject(new Error('no port'))));
-    });
-  });
-}
-
 /** Start redis-server on `port` (a free one by default); resolves once it accepts connections. */
 export async function startRedis(port?: number): Promise<RedisProcess> {
-  const p = port ?? await freeLoopbackPort();
+  const p = port ?? await freePort();
   const proc = spawn('redis-server', ['--port', String(p), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--protected-mode', 'yes'], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   await new Promise<void>((resolve, reject) => {
