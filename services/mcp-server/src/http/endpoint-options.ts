@@ -3,6 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Engine } from '../mcp/engine.js';
 import type { Principal } from '../mcp/principal.js';
 import { resolveQuotas, type QuotaLimits } from './quotas.js';
+import type { StateStore } from '../state/store.js';
 
 /** What to answer instead of serving (an authentication challenge, for instance). */
 export interface HttpRefusal { status: number; headers?: Record<string, string>; body: unknown }
@@ -25,6 +26,11 @@ export interface McpEndpointOptions {
   sessionIdleMs?: number;
   /** Quotas on sessions, streams, subscriptions and pending requests (quotas.ts; defaults DEFAULT_QUOTAS). */
   quotas?: Partial<QuotaLimits>;
+  /**
+   * The replicas' shared store (REDIS_URL): sessions live there, and client replies and
+   * cancellations reach the replica that awaits them. Absent: one replica, all in memory.
+   */
+  state?: StateStore;
 }
 
 /** Thrown by `authenticate` to refuse a request with a prepared response. */
@@ -36,10 +42,10 @@ export class RefusedError extends Error {
   ) { super(`refused with ${refusal.status}`); }
 }
 
-const KNOWN = new Set(['engine', 'authenticate', 'insufficientScope', 'sessions', 'maxBodyBytes', 'sessionIdleMs', 'quotas']);
+const KNOWN = new Set(['engine', 'authenticate', 'insufficientScope', 'sessions', 'maxBodyBytes', 'sessionIdleMs', 'quotas', 'state']);
 
 /** Validate and freeze options; a typo gets a hint. */
-export function resolveEndpointOptions(o: McpEndpointOptions): Required<Omit<McpEndpointOptions, 'insufficientScope'>> & Pick<McpEndpointOptions, 'insufficientScope'> {
+export function resolveEndpointOptions(o: McpEndpointOptions): Required<Omit<McpEndpointOptions, 'insufficientScope' | 'state'>> & Pick<McpEndpointOptions, 'insufficientScope' | 'state'> {
   if (!o || typeof o !== 'object') throw new TypeError('createMcpEndpoint needs an options object');
   for (const k of Object.keys(o)) {
     if (!KNOWN.has(k)) {
@@ -60,5 +66,6 @@ export function resolveEndpointOptions(o: McpEndpointOptions): Required<Omit<Mcp
     maxBodyBytes,
     sessionIdleMs: o.sessionIdleMs ?? 30 * 60_000,
     quotas: resolveQuotas(o.quotas),
+    state: o.state,
   });
 }

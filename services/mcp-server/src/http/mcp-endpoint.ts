@@ -21,6 +21,8 @@ import { PendingRequests } from './pending-requests.js';
 import { serveLegacy } from './legacy-post.js';
 import { InFlightRequests, serveOne, safeHeaders } from './serve.js';
 import { openSessionStream } from './session-stream.js';
+import { ReplicaRelay } from './replica-relay.js';
+import { sendStateRefusal } from './state-refusal.js';
 import { watchEndpoint } from '../observability/sink.js';
 
 /** The endpoint's request handlers. */
@@ -37,11 +39,14 @@ const LEGACY = new Set<string>(LEGACY_VERSIONS);
 export function createMcpEndpoint(options: McpEndpointOptions): McpEndpoint {
   const o = resolveEndpointOptions(options);
   const quotas = new Quotas(o.quotas);
-  const store = o.sessions === 'sessions' ? new SessionStore({ idleTimeoutMs: o.sessionIdleMs, quotas }) : undefined;
+  // Sessions live in the replicas' shared store when there is one (REDIS_URL), else in memory.
+  const store = o.sessions === 'sessions' ? new SessionStore({ idleTimeoutMs: o.sessionIdleMs, quotas, ...(o.state ? { store: o.state } : {}) }) : undefined;
   const pending = new PendingRequests(undefined, quotas);
+  const inFlight = new InFlightRequests();
+  const relay = o.state ? new ReplicaRelay(o.state, pending, inFlight) : undefined;
   /** x-mcp-header mappings, compiled with each tool at registration. */
   const paramHeadersOf = (tool: string) => o.engine.services.registry.get('tool', tool)?.paramHeaders;
-  const deps = { engine: o.engine, store, pending, quotas, inFlight: new InFlightRequests(), insufficientScope: o.insufficientScope };
+  const deps = { engine: o.engine, store, pending, quotas, inFlight, relay, insufficientScope: o.insufficientScope };
   // Read only when metrics are scraped.
   const unwatch = watchEndpoint(() => ({ streams: quotas.usage().streams, sessions: store?.size ?? 0 }));
   const listenLimits = Object.freeze({ maxSubscriptions: quotas.limits.subscriptionsPerSession, lifetimeMs: quotas.limits.streamLifetimeMs });
@@ -132,7 +137,7 @@ export function createMcpEndpoint(options: McpEndpointOptions): McpEndpoint {
       res.writeHead(405, { allow: 'POST' }).end(); return;
     }
     const principal = await principalOf(req, res);
-    if (principal) openSessionStream(deps, store, req, res, principalKey(principal));
+    if (principal) await openSessionStream(deps, store, req, res, principalKey(principal));
   }
 
   async function del(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -143,12 +148,18 @@ export function createMcpEndpoint(options: McpEndpointOptions): McpEndpoint {
     if (!principal) return;
     const id = req.headers['mcp-session-id'];
     if (typeof id !== 'string') return sendJson(res, 400, rpcError(ErrorCodes.InvalidRequest, 'Bad Request: the Mcp-Session-Id header is required'));
-    if (!store.get(id, principalKey(principal))) return sendJson(res, 404, rpcError(ErrorCodes.InvalidRequest, 'Session not found'));
-    store.delete(id);
+    let deleted: boolean;
+    // Owner-checked: another principal's session id is as unknown as a made-up one.
+    try { deleted = await store.delete(id, principalKey(principal)); } catch (e) { return sendStateRefusal(res, e); }
+    if (!deleted) return sendJson(res, 404, rpcError(ErrorCodes.InvalidRequest, 'Session not found'));
     res.writeHead(204).end();
   }
 
-  return { post, get, delete: del, close() { unwatch(); store?.close(); o.engine.close(); } };
+  return {
+    post, get, delete: del,
+    // This replica's streams end; the sessions stay in the store for the other replicas.
+    close() { unwatch(); void store?.close(); void relay?.close(); o.engine.close(); },
+  };
 }
 
 function accepts(accept: string, type: string): boolean {

@@ -1,6 +1,8 @@
 /**
  * Server-to-client requests of the 2025 revisions awaiting the client's reply, which arrives
  * as a separate POST. Replies are matched by id and accepted only from the same principal.
+ * Ids name the replica that is waiting (`srv-<replica>.<random>`), so a reply that another
+ * replica received can be relayed here (replica-relay.ts).
  */
 import { randomBytes } from 'node:crypto';
 import type { JsonObject, JsonRpcResponse } from '../mcp/protocol.js';
@@ -8,10 +10,20 @@ import { Quotas } from './quotas.js';
 
 interface Pending { owner: string; resolve(v: JsonObject): void; reject(e: Error): void; timer: NodeJS.Timeout; release(): void }
 
+/** The replica tag in a server-to-client request id, or undefined when the id is not one of ours. */
+export function replicaOf(id: unknown): string | undefined {
+  const m = typeof id === 'string' ? /^srv-([A-Za-z0-9_-]{1,16})\.[A-Za-z0-9_-]{16}$/.exec(id) : null;
+  return m?.[1];
+}
+
 /** Tracks outstanding server-to-client requests. */
 export class PendingRequests {
   private readonly pending = new Map<string, Pending>();
-  constructor(private readonly timeoutMs = 300_000, private readonly quotas = new Quotas()) {}
+  /** This replica's tag, the part of each id that says where the request waits. */
+  readonly replica: string;
+  constructor(private readonly timeoutMs = 300_000, private readonly quotas = new Quotas(), replica = randomBytes(6).toString('base64url')) {
+    this.replica = replica;
+  }
 
   /**
    * Register a request; returns its id and the promise of the client's result. Throws
@@ -19,7 +31,7 @@ export class PendingRequests {
    */
   open(owner: string, signal: AbortSignal): { id: string; result: Promise<JsonObject> } {
     const release = this.quotas.openPending(owner);
-    const id = `srv-${randomBytes(12).toString('base64url')}`;
+    const id = `srv-${this.replica}.${randomBytes(12).toString('base64url')}`;
     const result = new Promise<JsonObject>((resolve, reject) => {
       const timer = setTimeout(() => this.fail(id, new Error('The client did not answer in time')), this.timeoutMs);
       timer.unref();

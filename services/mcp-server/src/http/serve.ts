@@ -12,6 +12,8 @@ import type { PendingRequests } from './pending-requests.js';
 import type { Quotas } from './quotas.js';
 import { ResponseChannel, sendJson } from './response-channel.js';
 import type { SessionStore } from './session-store.js';
+import type { ReplicaRelay } from './replica-relay.js';
+import { sendStateRefusal } from './state-refusal.js';
 
 /** What the POST paths share. */
 export interface Deps {
@@ -21,7 +23,9 @@ export interface Deps {
   /** Stream and pending-request quotas (the session store holds the session ones). */
   quotas: Quotas;
   /** Legacy requests in flight, so a `notifications/cancelled` POST can abort them. */
-  inFlight?: InFlightRequests;
+  inFlight: InFlightRequests;
+  /** With several replicas: client replies and cancellations another replica must act on. */
+  relay?: ReplicaRelay;
   insufficientScope?: (required: readonly string[], req: IncomingMessage, principal: Principal) => HttpRefusal;
 }
 
@@ -64,9 +68,11 @@ export class InFlightRequests {
     this.map.set(k, abort);
     return () => { if (this.map.get(k) === abort) this.map.delete(k); };
   }
-  /** Abort the named request if it is in flight; unknown ids are ignored. */
-  cancel(owner: string, sessionId: string | undefined, id: unknown): void {
-    this.map.get(InFlightRequests.key(owner, sessionId, id))?.abort();
+  /** Abort the named request if it is in flight here; false for unknown ids. */
+  cancel(owner: string, sessionId: string | undefined, id: unknown): boolean {
+    const r = this.map.get(InFlightRequests.key(owner, sessionId, id));
+    r?.abort();
+    return r !== undefined;
   }
 }
 
@@ -94,8 +100,13 @@ export async function serveOne(deps: Deps, req: IncomingMessage, res: ServerResp
         }
       : undefined,
   };
-  const forget = spec.era === 'legacy' ? deps.inFlight?.add(owner, spec.session?.id, spec.request.id, abort) : undefined;
+  const forget = spec.era === 'legacy' ? deps.inFlight.add(owner, spec.session?.id, spec.request.id, abort) : undefined;
   const reply = await deps.engine.dispatch(spec.request, ex).finally(() => forget?.());
+  // What the request changed in its session is stored before the reply goes out: the client's
+  // next request may land on another replica (initialize → notifications/initialized).
+  if (spec.session?.id && deps.store) {
+    try { await deps.store.save(spec.session); } catch (e) { return sendStateRefusal(res, e, spec.request.id); }
+  }
   if (reply.status === 403 && deps.insufficientScope && !channel.closed) {
     const required = (JSON.parse(reply.body) as { error?: { data?: { requiredScopes?: string[] } } }).error?.data?.requiredScopes;
     if (required) {

@@ -43,6 +43,7 @@ export class MemoryStore implements StateStore {
 
   async set(key: string, value: string, opts: SetOptions): Promise<boolean> {
     if (opts.ifAbsent && this.live(key)) return false;
+    if (opts.ifPresent && !this.live(key)) return false;
     this.write(key, { value, expiresAt: this.now() + checkTtl(opts.ttlMs) });
     return true;
   }

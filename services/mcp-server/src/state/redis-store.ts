@@ -73,7 +73,9 @@ export class RedisStore implements StateStore {
     const ttl = checkTtl(opts.ttlMs);
     return this.run(async () => {
       const k = this.prefix + key;
-      const r = opts.ifAbsent ? await this.cmd.set(k, value, 'PX', ttl, 'NX') : await this.cmd.set(k, value, 'PX', ttl);
+      const r = opts.ifAbsent ? await this.cmd.set(k, value, 'PX', ttl, 'NX')
+        : opts.ifPresent ? await this.cmd.set(k, value, 'PX', ttl, 'XX')
+        : await this.cmd.set(k, value, 'PX', ttl);
       return r === 'OK';
     });
   }

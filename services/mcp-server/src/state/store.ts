@@ -15,6 +15,8 @@ export interface SetOptions {
   readonly ttlMs: number;
   /** Write only when the key is absent (an atomic claim); `set` then returns false if it was there. */
   readonly ifAbsent?: boolean;
+  /** Write only when the key exists (a refresh that must not bring back a deleted key); `set` then returns false if it was gone. */
+  readonly ifPresent?: boolean;
 }
 
 /** A message listener; messages are delivered in order per channel, on every replica. */
@@ -24,7 +26,7 @@ export type MessageListener = (message: string) => void;
 export interface StateStore {
   /** The value under a key, or undefined when absent or expired. */
   get(key: string): Promise<string | undefined>;
-  /** Write a value with a TTL; false only when `ifAbsent` was asked and the key existed. */
+  /** Write a value with a TTL; false only when the `ifAbsent`/`ifPresent` condition did not hold. */
   set(key: string, value: string, opts: SetOptions): Promise<boolean>;
   /** Remove a key; true when it existed. */
   delete(key: string): Promise<boolean>;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { PendingRequests } from '../../src/http/pending-requests.js';
+import { PendingRequests, replicaOf } from '../../src/http/pending-requests.js';
 import { Quotas } from '../../src/http/quotas.js';
 
 const never = () => new AbortController().signal;
@@ -8,7 +8,9 @@ describe('PendingRequests', () => {
   it('settles with the client result, only for the owning principal', async () => {
     const p = new PendingRequests();
     const { id, result } = p.open('alice', never());
-    expect(id).toMatch(/^srv-[A-Za-z0-9_-]{16}$/);
+    expect(id).toMatch(new RegExp(`^srv-${p.replica}\\.[A-Za-z0-9_-]{16}$`));
+    expect(replicaOf(id)).toBe(p.replica);
+    expect(replicaOf('srv-unknown')).toBeUndefined();
     expect(p.settle('bob', { jsonrpc: '2.0', id, result: { stolen: true } })).toBe(false);
     expect(p.settle('alice', { jsonrpc: '2.0', id: 'srv-unknown', result: {} })).toBe(false);
     expect(p.settle('alice', { jsonrpc: '2.0', id, result: { ok: 1 } })).toBe(true);

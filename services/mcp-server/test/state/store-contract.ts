@@ -41,6 +41,18 @@ export function describeStoreContract(name: string, harness: StoreHarness): void
       expect(await store.get('claim')).toBe('a');
     });
 
+    it('refreshes a key only while it exists with ifPresent (a deleted key stays deleted)', async () => {
+      expect(await store.set('refresh', 'a', { ttlMs: 10_000, ifPresent: true })).toBe(false);
+      expect(await store.get('refresh')).toBeUndefined();
+      await store.set('refresh', 'a', { ttlMs: 100 });
+      expect(await store.set('refresh', 'b', { ttlMs: 10_000, ifPresent: true })).toBe(true);
+      await harness.advance(150);
+      expect(await store.get('refresh')).toBe('b');
+      await store.delete('refresh');
+      expect(await store.set('refresh', 'c', { ttlMs: 10_000, ifPresent: true })).toBe(false);
+      expect(await store.get('refresh')).toBeUndefined();
+    });
+
     it('deletes, saying whether the key existed', async () => {
       await store.set('d', 'x', { ttlMs: 10_000 });
       expect(await store.delete('d')).toBe(true);
