@@ -42,6 +42,8 @@ export async function startHttp(config: Config, mcp: McpServer, auth: AuthSetup 
     engine: mcp.engine,
     ...(auth ? { auth: { bearer: auth.bearer, metadata: auth.metadata } } : { authenticate: () => local }),
     sessions: config.MCP_SESSIONS,
+    // Sessions, client replies and cancellations shared by every replica (REDIS_URL).
+    ...(shared ? { state: shared } : {}),
     maxBodyBytes: config.MCP_MAX_BODY_BYTES,
     quotas: quotasFromConfig(config),
     path: config.MCP_PATH,
