@@ -103,7 +103,7 @@ if (authMode === 'jwt') {
   auth = { bearer: createBearerAuth({ verifier, resourceMetadataUrl: protectedResourceMetadataUrl(RESOURCE), defaultScopes: [SCOPE], logger: silentLogger }), metadata };
 }
 
-const { app, endpoint } = createApp({
+const { handler, endpoint } = createApp({
   engine: server.engine,
   ...(auth ? { auth } : { authenticate: () => localPrincipal('bench', [SCOPE], 'bench') }),
   sessions: process.argv.includes('--sessions') ? 'sessions' : 'stateless',
@@ -113,4 +113,5 @@ const { app, endpoint } = createApp({
   ...(process.argv.includes('--rate-limit') ? { rateLimit: { limit: 1_000_000 } } : {}),
   origin: { allowedOrigins: ['http://127.0.0.1:*', 'http://localhost:*'], allowedHosts: ['127.0.0.1', 'localhost'] },
 });
-await announce(createServer(app), '/mcp', async () => { endpoint.close(); await server.close(); });
+// The listener start-http serves with: the MCP path without Express.
+await announce(createServer(handler), '/mcp', async () => { endpoint.close(); await server.close(); });

@@ -38,7 +38,9 @@ export async function startHttp(config: Config, mcp: McpServer, auth: AuthSetup 
   const local = localPrincipal(config.MCP_LOCAL_SUBJECT, config.MCP_LOCAL_SCOPES);
   // Before the app is built: it decides once whether requests are traced.
   const observability = await startObservability(config, mcp.engine.services.registry, logger);
-  const { app, endpoint } = createApp({
+  // Set first thing in close(): /readyz fails before anything stops (see close below).
+  let draining = false;
+  const { handler, endpoint } = createApp({
     engine: mcp.engine,
     ...(auth ? { auth: { bearer: auth.bearer, metadata: auth.metadata } } : { authenticate: () => local }),
     sessions: config.MCP_SESSIONS,
@@ -59,6 +61,7 @@ export async function startHttp(config: Config, mcp: McpServer, auth: AuthSetup 
       allowedOrigins: config.MCP_ALLOWED_ORIGINS ?? LOOPBACK_ORIGINS,
       allowedHosts: config.MCP_ALLOWED_HOSTS ?? (loopback ? LOOPBACK_HOSTS : undefined),
     },
+    draining: () => draining,
     ready: auth ? () => {
       const s = auth.verifier.status();
       // Degraded (issuer unreachable, cached keys still valid) keeps serving: stay ready but say so.
@@ -66,7 +69,8 @@ export async function startHttp(config: Config, mcp: McpServer, auth: AuthSetup 
     } : undefined,
   });
   // Timeouts and a connection cap for slow and greedy clients (MCP_*_TIMEOUT_MS, MCP_MAX_CONNECTIONS).
-  const server: Server = createHttpServer(app, httpLimitsFromConfig(config)).listen(config.PORT, config.HOST);
+  // The listener serves the MCP path without Express; everything else goes through the app.
+  const server: Server = createHttpServer(handler, httpLimitsFromConfig(config)).listen(config.PORT, config.HOST);
   await new Promise<void>((resolve, reject) => { server.once('listening', resolve); server.once('error', reject); });
   const addr = server.address();
   const port = typeof addr === 'object' && addr ? addr.port : config.PORT;
@@ -76,6 +80,9 @@ export async function startHttp(config: Config, mcp: McpServer, auth: AuthSetup 
     server,
     url,
     close: (graceMs = DRAIN_MS) => new Promise<void>((resolve) => {
+      // Readiness fails first (issue #9): a probe or load balancer that still reaches us on
+      // an open connection hears 503 `draining` and stops sending new work here.
+      draining = true;
       // A stop (SIGTERM from `docker compose stop`, a rolling update) must not fail the calls
       // in flight: stop listening, end the streams that only end when told to (GET streams,
       // subscriptions/listen), and let every other response finish. Keep-alive connections are

@@ -1,11 +1,15 @@
 /**
- * The Express application: request ids and access log, RFC 9728 metadata, security headers,
+ * The HTTP application: request ids and access log, RFC 9728 metadata, security headers,
  * Origin/Host guard, CORS, rate limits, bearer authentication, the MCP endpoint and health
  * probes. Each step is built once here; per request they only look things up.
+ *
+ * Two ways in, one pipeline: `handler` is a plain node:http listener that serves the MCP path
+ * itself (no Express prototypes, router or `res.locals` on the hot path) and hands every other
+ * path to Express; `app` is the Express application for embedding (`app.listen`,
+ * `outer.use('/prefix', app)`), whose first middleware runs the same pipeline.
  */
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
-import helmet from 'helmet';
 import { createMcpEndpoint, type McpEndpoint } from './mcp-endpoint.js';
 import type { McpEndpointOptions } from './endpoint-options.js';
 import { createOriginGuard, type OriginGuardOptions } from './origin-guard.js';
@@ -14,13 +18,14 @@ import type { Principal } from '../mcp/principal.js';
 import type { ProtectedResourceMetadata } from '../auth/index.js';
 import { protectedResourceMetadataPaths } from '../auth/index.js';
 import type { BearerAuth } from './bearer-auth.js';
+import { clientAddress, decorateForwarded, type TrustProxy } from './client-address.js';
 import { createCors } from './cors.js';
 import { createRateLimiters, type RateLimitOptions } from './rate-limit.js';
 import { trackRequest } from './request-id.js';
+import { createHelmet, createSecurityHeaders } from './security-headers.js';
 import { createWellKnownHandler } from './well-known.js';
-import { createMcpPipeline } from './mcp-pipeline.js';
+import { createMcpPipeline, type McpHandler } from './mcp-pipeline.js';
 import { silentLogger, type Logger } from '../logging/logger.js';
-import { countRefusals } from '../observability/count-refusals.js';
 import { traceAuthenticate, tracePipeline, tracingOn } from '../tracing/tracing.js';
 
 /** Options for createApp. */
@@ -41,14 +46,35 @@ export interface AppOptions extends Omit<McpEndpointOptions, 'authenticate' | 'i
   trustProxy?: boolean | number | string;
   /** Readiness for `/readyz` (issuer metadata and keys loaded). */
   ready?: () => { ready: boolean; detail?: Record<string, unknown> };
+  /** True once a graceful stop began: `/readyz` answers 503 `draining` so load balancers stop routing here. */
+  draining?: () => boolean;
   logger?: Logger;
   /** Serve metrics at this path on this app (MCP_METRICS=path); never behind the MCP auth. */
   metrics?: { path: string; handler: (req: IncomingMessage, res: Response) => void };
 }
 
-/** Build the app; `endpoint.close()` ends sessions and streams. */
-export function createApp(options: AppOptions): { app: Express; endpoint: McpEndpoint } {
-  const { path = '/mcp', origin, auth, authenticate, rateLimit, trustProxy = false, ready, logger = silentLogger, metrics, ...endpointOptions } = options;
+/** What createApp builds. */
+export interface CreatedApp {
+  /** The Express application, for embedding; serves the MCP path through the same pipeline. */
+  app: Express;
+  /** The node:http listener to serve with (`createServer(handler)`): MCP path without Express. */
+  handler: McpHandler;
+  /** `endpoint.close()` ends sessions and streams. */
+  endpoint: McpEndpoint;
+}
+
+/** Log an unexpected error and answer 500 JSON, or cut a response that already started. */
+function internalError(logger: Logger, err: unknown, res: ServerResponse): void {
+  logger.error('unhandled error', { error: err });
+  // Half a response cannot be turned into an error reply: end the connection instead.
+  if (res.headersSent) { res.destroy(); return; }
+  res.setHeader('cache-control', 'no-store');
+  sendJson(res, 500, { error: 'internal_error' });
+}
+
+/** Build the app and its listener. */
+export function createApp(options: AppOptions): CreatedApp {
+  const { path = '/mcp', origin, auth, authenticate, rateLimit, trustProxy = false, ready, draining, logger = silentLogger, metrics, ...endpointOptions } = options;
   if (!path.startsWith('/')) throw new TypeError(`path must start with "/", got "${path}"`);
   if (!auth === !authenticate) throw new TypeError('createApp needs exactly one of { auth } (OAuth) or { authenticate } (local principal)');
   const principals = new WeakMap<IncomingMessage, Principal>();
@@ -57,49 +83,63 @@ export function createApp(options: AppOptions): { app: Express; endpoint: McpEnd
     authenticate: (req) => principals.get(req) ?? Promise.reject(new Error('request reached the endpoint unauthenticated')),
     insufficientScope: auth?.bearer.insufficientScope,
   });
-  const guard = createOriginGuard(origin);
-  const cors = createCors(origin.allowedOrigins);
-  const limiters = rateLimit ? createRateLimiters(rateLimit) : undefined;
+  const limiters = rateLimit ? createRateLimiters(rateLimit, logger) : undefined;
   const wellKnown = auth ? createWellKnownHandler(auth.metadata, protectedResourceMetadataPaths(auth.metadata.resource)) : undefined;
   // Tracing is decided once here: while it is off the request path has no span code at all.
   const resolve = tracingOn ? traceAuthenticate(auth ? auth.bearer.authenticate : authenticate!) : auth ? auth.bearer.authenticate : authenticate!;
+  const helmet = createHelmet();
 
-  const securityHeaders = helmet({
-    // JSON and SSE only: nothing may load, frame or be framed.
-    contentSecurityPolicy: { useDefaults: false, directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } },
-    strictTransportSecurity: { maxAge: 31_536_000, includeSubDomains: true },
-    frameguard: { action: 'deny' },
-  });
+  const configure = (a: Express): Express => { a.disable('x-powered-by'); a.set('trust proxy', trustProxy); return a; };
+  const app = configure(express());
+  // Express's own compiled predicate, so both mounts agree on the client address.
+  const trust = app.get('trust proxy fn') as TrustProxy;
+  const onError = (err: unknown, _req: IncomingMessage, res: ServerResponse) => internalError(logger, err, res);
   const built = createMcpPipeline({
-    securityHeaders, guard, cors, authenticate: resolve, principals, endpoint,
-    failedAuth: limiters?.failedAuth, requestLimiter: limiters && countRefusals(limiters.requests),
+    headers: createSecurityHeaders(helmet), guard: createOriginGuard(origin), cors: createCors(origin.allowedOrigins),
+    authenticate: resolve, principals, endpoint, onError,
+    clientAddress: (req) => clientAddress(req, trust),
+    failedAuth: limiters?.failedAuth, requestLimiter: limiters?.requests,
   });
   const pipeline = tracingOn ? tracePipeline(built) : built;
-  const mcpPaths = new Set([path, `${path}/`]);
+  const slashed = `${path}/`;
+  const isMcpPath = (url: string) => {
+    const q = url.indexOf('?');
+    const p = q < 0 ? url : url.slice(0, q);
+    return p === path || p === slashed;
+  };
 
-  const app = express();
-  app.disable('x-powered-by');
-  app.set('trust proxy', trustProxy);
-  app.use(function front(req, res, next) {
-    trackRequest(req, res, logger);
-    if (wellKnown?.(req, res)) return;
-    const q = req.url.indexOf('?');
-    if (mcpPaths.has(q < 0 ? req.url : req.url.slice(0, q))) return pipeline(req, res, next);
-    next();
-  });
-  app.use(securityHeaders);
-  if (metrics) app.get(metrics.path, metrics.handler);
-  app.get('/healthz', (_req, res) => { res.json({ status: 'ok' }); });
-  app.get('/readyz', (_req, res) => {
+  // Everything but the MCP path and the metadata: shared by the embeddable app and the listener.
+  const routes = express.Router();
+  routes.use(helmet);
+  if (metrics) routes.get(metrics.path, metrics.handler);
+  routes.get('/healthz', (_req, res) => { res.json({ status: 'ok' }); });
+  routes.get('/readyz', (_req, res) => {
+    if (draining?.()) { res.status(503).json({ status: 'draining' }); return; }
     const r = ready ? ready() : { ready: true };
     res.status(r.ready ? 200 : 503).json({ status: r.ready ? 'ready' : 'not_ready', ...r.detail });
   });
+  routes.use((_req, res) => { res.setHeader('cache-control', 'no-store'); res.status(404).json({ error: 'not_found' }); });
+  routes.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => internalError(logger, err, res));
 
-  app.use((_req, res) => { res.setHeader('cache-control', 'no-store'); res.status(404).json({ error: 'not_found' }); });
-  app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
-    logger.error('unhandled error', { error: err });
-    res.setHeader('cache-control', 'no-store');
-    if (!res.headersSent) sendJson(res, 500, { error: 'internal_error' });
+  app.use(function front(req, res, next) {
+    trackRequest(req, res, logger);
+    if (wellKnown?.(req, res)) return;
+    if (!isMcpPath(req.url)) return next();
+    // helmet removed it; an embedding app may have left Express's X-Powered-By on.
+    res.removeHeader('x-powered-by');
+    pipeline(req, res);
   });
-  return { app, endpoint };
+  app.use(routes);
+
+  const rest = configure(express());
+  rest.use(routes);
+  function handler(req: IncomingMessage, res: ServerResponse): void {
+    trackRequest(req, res, logger);
+    if (wellKnown?.(req, res)) return;
+    if (!isMcpPath(req.url ?? '/')) { rest(req as Request, res as Response); return; }
+    // What Express would have derived under trust proxy (DPoP's htu reads it).
+    decorateForwarded(req, trust);
+    pipeline(req, res);
+  }
+  return { app, handler, endpoint };
 }

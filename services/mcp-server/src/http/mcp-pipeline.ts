@@ -1,12 +1,11 @@
 /**
- * The per-request path of the MCP endpoint as one precomposed function instead of an Express
- * Router: security headers, no-store, Origin/Host guard, CORS, authentication (whose
+ * The per-request path of the MCP endpoint as one precomposed function on plain node:http
+ * objects: security headers and no-store, Origin/Host guard, CORS, authentication (whose
  * rejections of presented credentials go through the failed-auth throttle), the per-subject
- * limiter, then the endpoint. Express still owns everything
- * else (health probes, 404s, errors); this is the hot path, so it walks no router layers.
+ * limiter, then the endpoint. It serves both the server's own listener (no Express on the hot
+ * path) and the Express mount (app.ts), so both enforce the same steps in the same order.
  */
-import type { IncomingMessage } from 'node:http';
-import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Principal } from '../mcp/principal.js';
 import { ErrorCodes } from '../mcp/protocol.js';
 import { RefusedError } from './endpoint-options.js';
@@ -14,72 +13,94 @@ import type { FailedAuthThrottle } from './failed-auth.js';
 import type { McpEndpoint } from './mcp-endpoint.js';
 import { addressKey } from './rate-limit.js';
 import { rpcError, sendJson } from './response-channel.js';
+import type { SecurityHeaders } from './security-headers.js';
+import type { SubjectLimiter } from './subject-limiter.js';
 import { metrics } from '../observability/sink.js';
+
+/** A request listener on plain node:http objects. */
+export type McpHandler = (req: IncomingMessage, res: ServerResponse) => void;
 
 /** The steps, built once by createApp. */
 export interface PipelineSteps {
-  securityHeaders: RequestHandler;
-  guard(req: IncomingMessage, res: Response): boolean;
-  cors(req: IncomingMessage, res: Response): boolean;
+  headers: SecurityHeaders;
+  guard(req: IncomingMessage, res: ServerResponse): boolean;
+  cors(req: IncomingMessage, res: ServerResponse): boolean;
   /** Paces the answers to rejected credentials per client address. */
   failedAuth?: FailedAuthThrottle;
-  requestLimiter?: RequestHandler;
+  /** The client address as Express's `req.ip` would give it (trust proxy honoured). */
+  clientAddress(req: IncomingMessage): string | undefined;
+  requestLimiter?: SubjectLimiter;
   authenticate(req: IncomingMessage): Principal | Promise<Principal>;
   /** Where the endpoint finds the principal the pipeline resolved. */
   principals: WeakMap<IncomingMessage, Principal>;
   endpoint: McpEndpoint;
+  /** Unexpected errors: log and answer 500 (what Express's error handler did). */
+  onError(err: unknown, req: IncomingMessage, res: ServerResponse): void;
 }
 
-const HANDLERS = { POST: 'post', GET: 'get', DELETE: 'delete' } as const;
+const ALLOW = { allow: 'GET, POST, DELETE' } as const;
+const METHOD_NOT_ALLOWED = rpcError(ErrorCodes.InvalidRequest, 'Method Not Allowed');
 
 /** Compose the pipeline; call it for requests to the MCP path. */
-export function createMcpPipeline(s: PipelineSteps): (req: Request, res: Response, next: NextFunction) => void {
-  const serve = (req: Request, res: Response, next: NextFunction) => {
-    const handler = HANDLERS[req.method as keyof typeof HANDLERS];
-    s.endpoint[handler](req, res).catch(next);
-  };
-  const afterAuth = s.requestLimiter
-    ? (req: Request, res: Response, next: NextFunction) => { void s.requestLimiter!(req, res, () => serve(req, res, next)); }
-    : serve;
-  const failed = s.failedAuth
-    ? (e: unknown, req: Request, res: Response, next: NextFunction) => {
-        // Decided here, when authentication has failed — never from a response status, so
-        // an open stream or a client that went away is not a failure.
-        if (!(e instanceof RefusedError) || !e.rejectedCredentials) return refuse(e, res, next);
-        const v = s.failedAuth!.fail(addressKey(req));
-        if (v.kind === 'answer') return refuse(e, res, next);
-        if (v.kind === 'delay') {
-          const t = setTimeout(() => refuse(e, res, next), v.ms);
-          res.once('close', () => clearTimeout(t));
-          return;
-        }
-        metrics.rateLimited('failed_auth');
-        tooManyFailures(res, s.failedAuth!, v.retryAfterMs);
-      }
-    : (e: unknown, _req: Request, res: Response, next: NextFunction) => refuse(e, res, next);
-  const authenticate = (req: Request, res: Response, next: NextFunction) => {
-    let p: Principal | Promise<Principal>;
-    try { p = s.authenticate(req); } catch (e) { return failed(e, req, res, next); }
-    const go = (principal: Principal) => { s.principals.set(req, principal); res.locals.principal = principal; afterAuth(req, res, next); };
-    // A local principal is synchronous: no promise, no extra microtask per request.
-    if (p instanceof Promise) p.then(go, (e: unknown) => failed(e, req, res, next));
-    else go(p);
-  };
-  return function mcpPipeline(req, res, next) {
-    s.securityHeaders(req, res, () => {});
-    // Responses carry per-user data and the effects of tokens: never cache them.
-    res.setHeader('cache-control', 'no-store');
-    if (!s.guard(req, res) || s.cors(req, res)) return;
-    if (!(req.method in HANDLERS)) {
-      res.setHeader('allow', 'GET, POST, DELETE');
-      return sendJson(res, 405, rpcError(ErrorCodes.InvalidRequest, 'Method Not Allowed'));
+export function createMcpPipeline(s: PipelineSteps): McpHandler {
+  const { endpoint, principals, requestLimiter, onError } = s;
+
+  /** Answer an authentication failure, through the failed-auth throttle when configured. */
+  function failed(e: unknown, req: IncomingMessage, res: ServerResponse): void {
+    // Decided here, when authentication has failed — never from a response status, so
+    // an open stream or a client that went away is not a failure.
+    if (!s.failedAuth || !(e instanceof RefusedError) || !e.rejectedCredentials) return refuse(e, req, res);
+    const v = s.failedAuth.fail(addressKey(s.clientAddress(req)));
+    if (v.kind === 'answer') return refuse(e, req, res);
+    if (v.kind === 'delay') {
+      const t = setTimeout(() => refuse(e, req, res), v.ms);
+      res.once('close', () => clearTimeout(t));
+      return;
     }
-    authenticate(req, res, next);
+    metrics.rateLimited('failed_auth');
+    tooManyFailures(res, s.failedAuth, v.retryAfterMs);
+  }
+
+  function refuse(e: unknown, req: IncomingMessage, res: ServerResponse): void {
+    if (e instanceof RefusedError) sendJson(res, e.refusal.status, e.refusal.body, e.refusal.headers);
+    else onError(e, req, res);
+  }
+
+  /** Authenticate, count, serve; one async frame per request, no per-request closures. */
+  async function authorized(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    let principal: Principal;
+    try {
+      const p = s.authenticate(req);
+      // A local principal is synchronous: no await, no extra microtask per request.
+      principal = p instanceof Promise ? await p : p;
+    } catch (e) {
+      return failed(e, req, res);
+    }
+    try {
+      principals.set(req, principal);
+      if (requestLimiter && !(await requestLimiter(res, principal))) return;
+      const method = req.method;
+      await (method === 'POST' ? endpoint.post(req, res) : method === 'GET' ? endpoint.get(req, res) : endpoint.delete(req, res));
+    } catch (e) {
+      onError(e, req, res);
+    }
+  }
+
+  return function mcpPipeline(req, res) {
+    try {
+      s.headers.apply(res);
+      if (!s.guard(req, res) || s.cors(req, res)) return;
+      const method = req.method;
+      if (method !== 'POST' && method !== 'GET' && method !== 'DELETE') return sendJson(res, 405, METHOD_NOT_ALLOWED, ALLOW);
+      void authorized(req, res);
+    } catch (e) {
+      onError(e, req, res);
+    }
   };
 }
 
 /** 429 naming the limit; no challenge, since the address must wait whatever it sends. */
-function tooManyFailures(res: Response, t: FailedAuthThrottle, retryAfterMs: number): void {
+function tooManyFailures(res: ServerResponse, t: FailedAuthThrottle, retryAfterMs: number): void {
   sendJson(res, 429, {
     jsonrpc: '2.0', id: null,
     error: {
@@ -88,9 +109,4 @@ function tooManyFailures(res: Response, t: FailedAuthThrottle, retryAfterMs: num
       data: { code: 'ERR_FAILED_AUTH_LIMIT', limit: 'MCP_RATE_LIMIT_FAILED_AUTH_MAX', max: t.limit },
     },
   }, { 'retry-after': String(Math.max(1, Math.ceil(retryAfterMs / 1000))) });
-}
-
-function refuse(e: unknown, res: Response, next: NextFunction): void {
-  if (e instanceof RefusedError) sendJson(res, e.refusal.status, e.refusal.body, e.refusal.headers);
-  else next(e);
 }

@@ -1,15 +1,16 @@
 /**
- * Rate limits: one express-rate-limit bucket per authenticated subject (standard
- * `RateLimit`/`RateLimit-Policy` headers, draft-8, and `Retry-After` on 429; the store is
- * pluggable for multi-replica deployments), and the failed-authentication throttle
- * (failed-auth.ts), which acts only on requests whose credentials were rejected.
+ * Rate limits: one bucket per authenticated subject (subject-limiter.ts: standard
+ * `RateLimit`/`RateLimit-Policy` headers, draft-8, and `Retry-After` on 429; the store is an
+ * express-rate-limit Store, pluggable for multi-replica deployments), and the
+ * failed-authentication throttle (failed-auth.ts), which acts only on requests whose
+ * credentials were rejected.
  */
-import type { Request, RequestHandler, Response } from 'express';
-import { ipKeyGenerator, rateLimit, type Store } from 'express-rate-limit';
-import type { Principal } from '../mcp/principal.js';
+import { ipKeyGenerator, type Store } from 'express-rate-limit';
+import { silentLogger, type Logger } from '../logging/logger.js';
 import type { StateStore } from '../state/store.js';
 import { FailedAuthThrottle } from './failed-auth.js';
 import { SharedRateLimitStore } from './rate-limit-store.js';
+import { createSubjectLimiter, type SubjectLimiter } from './subject-limiter.js';
 
 /** Options for the limiters. */
 export interface RateLimitOptions {
@@ -31,20 +32,13 @@ export interface RateLimitOptions {
   shared?: StateStore;
 }
 
-/** The principal the auth step put on the response, if any. */
-export function principalOf(res: Response): Principal | undefined {
-  return res.locals.principal as Principal | undefined;
+/** The key a failed-auth entry is kept under: the client IP, IPv6 by /56 subnet. */
+export function addressKey(ip: string | undefined): string {
+  return ipKeyGenerator(ip ?? '');
 }
 
-/** The address a failed-auth entry is kept under: the client IP, IPv6 by /56 subnet. */
-export function addressKey(req: Request): string {
-  return ipKeyGenerator(req.ip ?? '');
-}
-
-const message = (what: string) => ({ jsonrpc: '2.0', id: null, error: { code: -32000, message: `Too many ${what}; retry after the time in the Retry-After header` } });
-
-/** Create the per-subject limiter and the failed-auth throttle. */
-export function createRateLimiters(opts: RateLimitOptions = {}): { failedAuth: FailedAuthThrottle; requests: RequestHandler } {
+/** Create the per-subject limiter and the failed-auth throttle; `logger` hears of store outages. */
+export function createRateLimiters(opts: RateLimitOptions = {}, logger: Logger = silentLogger): { failedAuth: FailedAuthThrottle; requests: SubjectLimiter } {
   const windowMs = opts.windowMs ?? 60_000;
   const limit = opts.limit ?? 600;
   const failedAuthLimit = opts.failedAuthLimit ?? 30;
@@ -54,18 +48,6 @@ export function createRateLimiters(opts: RateLimitOptions = {}): { failedAuth: F
   }
   const failedAuth = new FailedAuthThrottle({ windowMs, limit: failedAuthLimit, delayMs: failedAuthDelayMs, ...(opts.shared ? { shared: opts.shared } : {}) });
   const store = opts.store ?? (opts.shared ? new SharedRateLimitStore(opts.shared) : undefined);
-  const requests = rateLimit({
-    windowMs,
-    standardHeaders: 'draft-8',
-    legacyHeaders: false,
-    limit,
-    identifier: 'requests',
-    keyGenerator: (req: Request, res: Response) => {
-      const p = principalOf(res);
-      return p ? `sub:${p.issuer ?? ''}:${p.subject}` : `ip:${addressKey(req)}`;
-    },
-    message: message('requests'),
-    ...(store ? { store, passOnStoreError: true } : {}),
-  });
+  const requests = createSubjectLimiter({ windowMs, limit, logger, ...(store ? { store } : {}) });
   return { failedAuth, requests };
 }

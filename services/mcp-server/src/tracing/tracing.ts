@@ -30,8 +30,8 @@ export function endWithError(span: Span, e: unknown): void {
 }
 
 /** Wrap the MCP pipeline: a server span per request, parented by the client's traceparent. */
-export function tracePipeline<Req extends IncomingMessage, Res extends ServerResponse, N>(pipeline: (req: Req, res: Res, next: N) => void): (req: Req, res: Res, next: N) => void {
-  return function tracedPipeline(req, res, next) {
+export function tracePipeline<Req extends IncomingMessage, Res extends ServerResponse>(pipeline: (req: Req, res: Res) => void): (req: Req, res: Res) => void {
+  return function tracedPipeline(req, res) {
     const parent = propagation.extract(ROOT_CONTEXT, req.headers);
     const span = tracer.startSpan('mcp', { kind: SpanKind.SERVER, attributes: { 'http.request.method': req.method ?? '' } }, parent);
     res.once('close', () => {
@@ -39,7 +39,7 @@ export function tracePipeline<Req extends IncomingMessage, Res extends ServerRes
       if (res.statusCode >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
       span.end();
     });
-    context.with(trace.setSpan(parent, span), pipeline, undefined, req, res, next);
+    context.with(trace.setSpan(parent, span), pipeline, undefined, req, res);
   };
 }
 
