@@ -2,19 +2,27 @@
  * One POST's response: plain `application/json` when the handler emits nothing before its
  * result, upgraded to `text/event-stream` the moment it streams (progress, logs, server
  * requests, subscription notifications). Writes after the client went away are dropped.
+ * A JSON reply is one `res.end(body)`: Node sends the headers and body in one write and
+ * computes Content-Length itself, so nothing is measured or copied twice.
  */
 import type { ServerResponse } from 'node:http';
 import type { QuotaExceededError } from '../mcp/bounds.js';
 import type { Reply } from '../mcp/engine.js';
 
 const KEEPALIVE_MS = 25_000;
+const SSE_HEADERS = Object.freeze({
+  'content-type': 'text/event-stream',
+  'cache-control': 'no-cache, no-store',
+  // streamable-http §Receiving Messages: tell proxies not to buffer the stream.
+  'x-accel-buffering': 'no',
+});
 
 /** Response writer for one request. */
 export class ResponseChannel {
   private sse = false;
   private timer: NodeJS.Timeout | undefined;
 
-  constructor(private readonly res: ServerResponse, private readonly extraHeaders: Record<string, string> = {}) {}
+  constructor(private readonly res: ServerResponse, private readonly extraHeaders?: Record<string, string>) {}
 
   /** True once the client can no longer receive anything. */
   get closed(): boolean {
@@ -41,8 +49,7 @@ export class ResponseChannel {
       this.res.end(`event: message\ndata: ${reply.body}\n\n`);
       return;
     }
-    this.res.writeHead(reply.status, { ...this.extraHeaders, 'content-type': 'application/json', 'content-length': Buffer.byteLength(reply.body) });
-    this.res.end(reply.body);
+    writeJson(this.res, reply.status, reply.body, this.extraHeaders);
   }
 
   /** End without a reply (the request was cancelled): close the stream, or 204 if none opened. */
@@ -55,13 +62,7 @@ export class ResponseChannel {
 
   private startSse(): void {
     this.sse = true;
-    this.res.writeHead(200, {
-      ...this.extraHeaders,
-      'content-type': 'text/event-stream',
-      'cache-control': 'no-cache, no-store',
-      // streamable-http §Receiving Messages: tell proxies not to buffer the stream.
-      'x-accel-buffering': 'no',
-    });
+    this.res.writeHead(200, this.extraHeaders ? { ...this.extraHeaders, ...SSE_HEADERS } : SSE_HEADERS);
     this.res.flushHeaders();
     // Comment lines keep idle intermediaries from closing long-lived streams.
     this.timer = setInterval(() => { if (!this.closed) this.res.write(':\n\n'); }, KEEPALIVE_MS);
@@ -74,19 +75,27 @@ export class ResponseChannel {
   }
 }
 
-/** Write a bare JSON body with a status (errors outside the engine). */
-export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  if (res.headersSent) { res.end(); return; }
-  const text = JSON.stringify(body);
-  res.writeHead(status, { ...headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+/**
+ * Status, headers, `Content-Type: application/json` and the body in one `end`. The headers
+ * set earlier (security, request id) stay; Node adds Content-Length from the single chunk.
+ */
+function writeJson(res: ServerResponse, status: number, text: string, headers?: Readonly<Record<string, string>>): void {
+  res.statusCode = status;
+  if (headers) for (const k in headers) res.setHeader(k, headers[k]!);
+  res.setHeader('content-type', 'application/json');
   res.end(text);
+}
+
+/** Write a bare JSON body with a status (errors outside the engine). */
+export function sendJson(res: ServerResponse, status: number, body: unknown, headers?: Readonly<Record<string, string>>): void {
+  if (res.headersSent) { res.end(); return; }
+  writeJson(res, status, JSON.stringify(body), headers);
 }
 
 /** Write an engine reply (already serialized) as a plain JSON response. */
 export function sendReply(res: ServerResponse, reply: Reply): void {
   if (res.headersSent) { res.end(); return; }
-  res.writeHead(reply.status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(reply.body) });
-  res.end(reply.body);
+  writeJson(res, reply.status, reply.body);
 }
 
 /** A JSON-RPC error body without a usable id. */

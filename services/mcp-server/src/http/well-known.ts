@@ -27,8 +27,9 @@ export function createWellKnownHandler(metadata: ProtectedResourceMetadata, path
   const length = String(Buffer.byteLength(body));
   const served = new Set(paths);
   return function wellKnown(req, res) {
-    const path = (req.url ?? '').split('?')[0];
-    if (!served.has(path)) return false;
+    const url = req.url ?? '';
+    const q = url.indexOf('?');
+    if (!served.has(q < 0 ? url : url.slice(0, q))) return false;
     res.setHeader('access-control-allow-origin', '*');
     if (req.method === 'OPTIONS') {
       res.writeHead(204, {

@@ -38,13 +38,16 @@ describe('originMatcher', () => {
 function run(guard: ReturnType<typeof createOriginGuard>, headers: Record<string, string | undefined>) {
   let status = 0;
   let body = '';
-  const res = {
+  // Replies may go out as writeHead + end or as statusCode + setHeader + end.
+  const fake = {
     headersSent: false,
-    writeHead(s: number) { status = s; return this; },
+    statusCode: 0,
+    setHeader() { return fake; },
+    writeHead(s: number) { status = s; return fake; },
     end(b?: string) { body = b ?? ''; },
-  } as unknown as ServerResponse;
-  const ok = guard({ headers } as unknown as IncomingMessage, res);
-  return { ok, status, body: body ? JSON.parse(body) as { error: { message: string } } : undefined };
+  };
+  const ok = guard({ headers } as unknown as IncomingMessage, fake as unknown as ServerResponse);
+  return { ok, status: status || fake.statusCode, body: body ? JSON.parse(body) as { error: { message: string } } : undefined };
 }
 
 describe('createOriginGuard', () => {
