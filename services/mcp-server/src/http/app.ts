@@ -123,8 +123,13 @@ export function createApp(options: AppOptions): CreatedApp {
 
   app.use(function front(req, res, next) {
     trackRequest(req, res, logger);
-    if (wellKnown?.(req, res)) return;
-    if (!isMcpPath(req.url)) return next();
+    if (!isMcpPath(req.url)) {
+      if (!wellKnown) return next();
+      // Answered before helmet runs: drop what an embedding app's Express may have added.
+      res.removeHeader('x-powered-by');
+      if (!wellKnown(req, res)) next();
+      return;
+    }
     // helmet removed it; an embedding app may have left Express's X-Powered-By on.
     res.removeHeader('x-powered-by');
     pipeline(req, res);
@@ -135,11 +140,11 @@ export function createApp(options: AppOptions): CreatedApp {
   rest.use(routes);
   function handler(req: IncomingMessage, res: ServerResponse): void {
     trackRequest(req, res, logger);
-    if (wellKnown?.(req, res)) return;
-    if (!isMcpPath(req.url ?? '/')) { rest(req as Request, res as Response); return; }
-    // What Express would have derived under trust proxy (DPoP's htu reads it).
-    decorateForwarded(req, trust);
-    pipeline(req, res);
+    if (isMcpPath(req.url ?? '/')) {
+      // What Express would have derived under trust proxy (DPoP's htu reads it).
+      decorateForwarded(req, trust);
+      pipeline(req, res);
+    } else if (!wellKnown?.(req, res)) rest(req as Request, res as Response);
   }
   return { app, handler, endpoint };
 }
