@@ -122,3 +122,22 @@ export async function listen(url: string, token: string, uris: string[]): Promis
   if (!ack) { listener.close(); throw new Error(`listen on ${url}: no acknowledgement within 5 s`); }
   return listener;
 }
+
+/** A 2025-11-25 POST with a session id (or initialize without one); returns the status and Mcp-Session-Id. */
+export async function legacyPost(url: string, token: string, method: string, sessionId?: string): Promise<{ status: number | string; sessionId: string | null; retryAfter: string | null }> {
+  try {
+    const res = await fetch(url, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${token}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream',
+        ...(sessionId ? { 'mcp-session-id': sessionId, 'mcp-protocol-version': '2025-11-25' } : {}),
+      },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params: method === 'initialize' ? { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'cluster', version: '1' } } : {} }),
+      signal: AbortSignal.timeout(5000),
+    });
+    await res.arrayBuffer();
+    return { status: res.status, sessionId: res.headers.get('mcp-session-id'), retryAfter: res.headers.get('retry-after') };
+  } catch (e) {
+    return { status: (e as Error).name, sessionId: null, retryAfter: null };
+  }
+}

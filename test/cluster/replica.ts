@@ -2,7 +2,8 @@
  * One replica for `npm run test:cluster`: the production composition of src/main.ts (the
  * example catalogue, REDIS_URL through stateStoreFromConfig + shareHub, authFromConfig,
  * startHttp and its graceful SIGTERM drain), plus one test-only tool, `cluster_touch`, that
- * raises `resourceUpdated(uri)` so the test can make a change happen on a chosen replica.
+ * raises `resourceUpdated(uri)` so the test can make a change happen on a chosen replica, and
+ * `cluster_confirm`, which reports progress around an elicitation (the session journey).
  * Configuration comes from the environment like the real server's.
  *
  *   node --import tsx test/cluster/replica.ts   (HOST, PORT, REDIS_URL, MCP_AUTH_ISSUERS, ...)
@@ -29,10 +30,26 @@ const touch = defineTool({
   handler: ({ uri }) => { server.resourceUpdated(uri); return `touched ${uri} on ${process.pid}`; },
 });
 
+const confirm = defineTool({
+  name: 'cluster_confirm',
+  description: 'Test only: progress, an elicitation, progress again, then the answer and the pid of the replica that asked',
+  scopes: ['mcp:tools'],
+  input: z.object({ question: z.string().min(1).max(200) }),
+  handler: async ({ question }, ctx) => {
+    ctx.progress(1, 2, 'asking');
+    const r = await ctx.input.elicit({
+      mode: 'form', message: question,
+      requestedSchema: { type: 'object', properties: { answer: { type: 'string' } }, required: ['answer'] },
+    }, 'answer');
+    ctx.progress(2, 2, 'answered');
+    return `${String((r.content as { answer?: string } | undefined)?.answer)} (asked by pid ${process.pid})`;
+  },
+});
+
 const { store, shared } = await stateStoreFromConfig(config, logger);
 const server: McpServer = await createMcpServer({
   serverInfo: { name: 'mcp-resource-server-cluster-test', version: '0.0.0' },
-  tools: [...tools, touch], prompts, resources, templates, lifespan, logger,
+  tools: [...tools, touch, confirm], prompts, resources, templates, lifespan, logger,
   secret: config.MCP_STATE_SECRET,
   store,
   pageSize: config.MCP_PAGE_SIZE,

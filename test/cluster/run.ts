@@ -4,26 +4,33 @@
  * (test/cluster/replica.ts: src/main.ts's composition plus a test-only tool that raises
  * resources/updated) and nginx round-robin over them, then checks:
  *
+ *   0. a 2025 session (official v1 SDK client) whose every request lands on the next replica:
+ *      initialize, GET stream, resources/subscribe, a tool call with progress and an
+ *      elicitation answered on another replica, a resources/updated raised elsewhere, DELETE
+ *      (then 404 on every replica);
  *   1. listen fan-out: a listen stream on replica 1 gets a change raised on replica 3;
  *   2. shared rate limit: MCP_RATE_LIMIT_MAX=N, N+3 requests of one subject through nginx: 3 get 429;
  *   3. replica loss under steady tools/call load: SIGTERM one (failures, target 0), SIGKILL
  *      another and restart it (failures, time to /readyz 200);
- *   4. Redis restarted mid-run: what fails while it is down, and the replicas reconnect by
- *      themselves (fan-out and rate limits work again).
+ *   4. Redis restarted mid-run: what fails while it is down (session lookups: 503, fail
+ *      closed), and the replicas reconnect by themselves (fan-out and rate limits work again).
  *
  * One line per check, then `test:cluster: N passed, N failed` (exit 1 on a failure). No
  * redis-server or nginx: one SKIPPED line and exit 0 (exit 1 under CI=true).
  *
  *   CLUSTER_NGINX_KEEPALIVE=1   nginx keeps upstream connections (keepalive 16; default: a new one per request)
  *   CLUSTER_LOAD_SECONDS=20     length of the replica-loss load (default 20)
+ *   CLUSTER_DEBUG=1             print the replicas' logs when the session journey fails
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startServer, stopServer, type Child } from '../../bench/lib/child.js';
-import { callTool, listen, Tokens, type CallResult, type Listener } from './client.js';
+import { callTool, legacyPost, listen, Tokens, type CallResult, type Listener } from './client.js';
+import { sessionJourney } from './session-journey.js';
 import { freePort, killAll, missingBinaries, Proc, sleep, startNginx, startRedis, tempDir, track, until } from './procs.js';
 
-const RATE_MAX = 5;
+// Above the session journey's ~12 requests of one subject, low enough to trip quickly.
+const RATE_MAX = 20;
 const RATE_WINDOW_MS = 3_600_000;
 const URI = 'info://server';
 const UPDATED = 'notifications/resources/updated';
@@ -112,7 +119,7 @@ try {
     MCP_STATE_SECRET: 'cluster-test-state-secret-0123456789abcdef',
     MCP_AUTH_ISSUERS: tokens.issuer, MCP_RESOURCE_URI: 'https://mcp.cluster.invalid/mcp',
     MCP_RATE_LIMIT_MAX: String(RATE_MAX), MCP_RATE_LIMIT_WINDOW_MS: String(RATE_WINDOW_MS),
-    MCP_DEV_AUTH: 'false', MCP_METRICS: 'off',
+    MCP_DEV_AUTH: 'false', MCP_METRICS: 'off', MCP_SESSIONS: 'sessions',
   };
   for (let n = 1; n <= 3; n++) replicas.push(new Replica(n, await freePort(), env));
   await Promise.all(replicas.map((r) => r.start()));
@@ -121,6 +128,16 @@ try {
   const front = `http://127.0.0.1:${nginxPort}/mcp`;
   console.log(`test:cluster: redis :${redisPort}, replicas :${replicas.map((r) => r.port).join(' :')}, nginx :${nginxPort} (upstream keepalive ${KEEPALIVE ? 'on' : 'off'}), up in ${ms(performance.now() - t0)}`);
   const [r1, r2, r3] = replicas;
+
+  // --- 0. a 2025 session across replicas ---
+  {
+    const t = performance.now();
+    const j = await sessionJourney(replicas.map((r) => r.url), await tokens.mint('session-journey'));
+    console.log(`  hops: ${j.hops.join(' -> ')}`);
+    if (j.failures.length && process.env.CLUSTER_DEBUG) for (const r of replicas) console.log(`--- replica ${r.n} ---\n${r.proc!.output().split('\n').filter((l) => !l.includes('"get_time"')).slice(-40).join('\n')}`);
+    report(j.failures.length === 0, 'session journey (v1 SDK, every request on the next replica)',
+      j.failures.length === 0 ? `initialize, GET stream, subscribe, tool call with progress + elicitation answered on another replica, resources/updated, DELETE then 404 on all 3, in ${ms(performance.now() - t)}` : j.failures.join('; '));
+  }
 
   // --- 1. listen fan-out across replicas ---
   {
@@ -200,7 +217,11 @@ try {
     const l = await listen(r1.url, await tokens.mint(), [URI]);
     listeners.push(l);
     const overLimit = await tokens.mint('rate-limited-subject');
+    const sessionToken = await tokens.mint('session-across-outage');
+    const opened = await legacyPost(front, sessionToken, 'initialize');
     await redis!.stop('SIGTERM', 5000);
+    // Session lookups fail closed while the store is away: 503 with Retry-After, never a guess.
+    const lookupDown = await legacyPost(front, sessionToken, 'tools/list', opened.sessionId ?? 'none');
     const downAt = performance.now();
     const during: CallResult[] = [];
     const limited: CallResult[] = [];
@@ -235,13 +256,18 @@ try {
       else await sleep(200);
     }
     const after = await Promise.all(Array.from({ length: 6 }, async () => callTool(front, await tokens.mint(), 'get_time')));
+    // redis-server here keeps nothing on disk, so the session is gone: 404 tells the client to initialize again.
+    const lookupBack = await legacyPost(front, sessionToken, 'tools/list', opened.sessionId ?? 'none');
+    const reopened = await legacyPost(front, sessionToken, 'initialize');
+    console.log(`  a session lookup while Redis was down: ${lookupDown.status} (Retry-After ${lookupDown.retryAfter}); after it came back empty: ${lookupBack.status}; a new initialize: ${reopened.status}`);
     console.log(`  Redis down ${ms(upAt - downAt)}: ${during.filter((r) => r.ok).length}/${during.length} tools/call through nginx succeeded (failed: ${count(during)}); `
       + `a subject over its limit got ${[...new Set(limited.map((r) => r.status))].join('/')} (${limited.length} requests: rate limits pass open); `
       + `a change raised on replica 3 returned ${touches[0]?.status} and reached replica 1's stream: ${crossDuring ? 'yes' : 'no (delivered on replica 3 only)'}`);
     console.log(`  Redis back: cross-replica fan-out again after ${fanoutMs === undefined ? 'NEVER (20 s)' : ms(fanoutMs)}, per-subject limit enforced again after ${limitAgainMs === undefined ? 'NEVER (20 s)' : ms(limitAgainMs)}, listen stream opened before the outage still open: ${l.open() ? 'yes' : 'no'}`);
-    report(fanoutMs !== undefined && limitAgainMs !== undefined && after.every((r) => r.ok) && during.every((r) => r.ok),
+    report(fanoutMs !== undefined && limitAgainMs !== undefined && after.every((r) => r.ok) && during.every((r) => r.ok)
+      && opened.status === 200 && lookupDown.status === 503 && lookupBack.status === 404 && reopened.status === 200,
       'Redis restart: replicas reconnect by themselves',
-      `fan-out after ${fanoutMs === undefined ? 'never' : ms(fanoutMs)}, rate limit after ${limitAgainMs === undefined ? 'never' : ms(limitAgainMs)}, ${during.filter((r) => !r.ok).length} stateless calls failed while down`);
+      `fan-out after ${fanoutMs === undefined ? 'never' : ms(fanoutMs)}, rate limit after ${limitAgainMs === undefined ? 'never' : ms(limitAgainMs)}, ${during.filter((r) => !r.ok).length} stateless calls failed while down, session lookup ${lookupDown.status} while down (fail closed)`);
   }
 } catch (e) {
   report(false, 'cluster run', (e as Error).stack ?? String(e));
