@@ -48,7 +48,7 @@ export function createPromMetrics(opts: PromMetricsOptions): PromMetrics {
   const cacheEntries = new Gauge({ name: 'mcp_token_cache_entries', help: 'Entries in the verified-token cache', registers });
   const limited = new Counter({ name: 'mcp_rate_limit_refusals_total', help: 'Requests refused with 429 by a rate limit', labelNames: ['limit'], registers });
   new Gauge({ name: 'mcp_open_streams', help: 'Long-lived streams open (GET streams, subscriptions/listen)', registers, collect() { this.set(endpointUsage().streams); } });
-  new Gauge({ name: 'mcp_sessions', help: 'Sessions held (MCP_SESSIONS=sessions)', registers, collect() { this.set(endpointUsage().sessions); } });
+  new Gauge({ name: 'mcp_sessions', help: 'Sessions opened in the last idle period, all replicas (MCP_SESSIONS=sessions; as last counted by this replica)', registers, collect() { this.set(endpointUsage().sessions); } });
 
   // era -> method -> status -> child: no string keys built per request.
   const requestChildren: Record<Era, Map<string, Map<number, Counter.Internal>>> = { modern: new Map(), legacy: new Map() };
