@@ -121,6 +121,7 @@ try {
     ['an existing Secret and secret values together', 'secrets: {existingSecret: s, introspectionClientSecret: x}', 'not both'],
     ['a misspelt value (the schema refuses unknown keys)', 'replicas: 3', "additional properties 'replicas'"],
     ['a short MCP_STATE_SECRET', 'secrets: {stateSecret: short}', 'stateSecret'],
+    ['sessions on several replicas without Redis', 'replicaCount: 2\nsessions: sessions\nsecrets: {stateSecret: 0123456789abcdef0123456789abcdef}', 'needs Redis'],
   ];
   for (const [what, values, message] of refused) {
     const r = run('template', chart, 'r', 'mcp', tmpFile('refused.yaml', values));

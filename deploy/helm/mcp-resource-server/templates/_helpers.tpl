@@ -85,6 +85,9 @@ Settings that would start pods that cannot work: fail the render with the fix in
 {{- if and $s.existingSecret (or $s.stateSecret $s.introspectionClientSecret $s.tokenExchangeClientSecret) }}
 {{- fail "Set secrets.existingSecret or the secret values, not both (the chart's Secret is only made without an existing one)." }}
 {{- end }}
+{{- if and $multi (eq .Values.sessions "sessions") (not .Values.redis.url) (not .Values.redis.existingSecret) }}
+{{- fail "sessions: sessions with more than one replica needs Redis (redis.url or redis.existingSecret): every replica must find every session, or clients get 404 half the time." }}
+{{- end }}
 {{- if and .Values.redis.url .Values.redis.existingSecret }}
 {{- fail "Set redis.url or redis.existingSecret, not both." }}
 {{- end }}
