@@ -15,6 +15,9 @@ export interface OriginGuardOptions {
   allowedHosts?: readonly string[];
 }
 
+const HOST_REFUSED = Object.freeze(rpcError(ErrorCodes.InvalidRequest, 'Forbidden: Host not allowed'));
+const ORIGIN_REFUSED = Object.freeze(rpcError(ErrorCodes.InvalidRequest, 'Forbidden: Origin not allowed'));
+
 /** Loopback names for a server bound to 127.0.0.1 / ::1 / localhost. */
 export const LOOPBACK_HOSTS: readonly string[] = Object.freeze(['localhost', '127.0.0.1', '[::1]']);
 /** Default browser origins: any port on a loopback name. */
@@ -53,13 +56,13 @@ export function createOriginGuard(opts: OriginGuardOptions): (req: IncomingMessa
     if (hosts) {
       const host = req.headers.host;
       if (typeof host !== 'string' || !hosts.has(hostName(host))) {
-        sendJson(res, 403, rpcError(ErrorCodes.InvalidRequest, 'Forbidden: Host not allowed'));
+        sendJson(res, 403, HOST_REFUSED);
         return false;
       }
     }
     const origin = req.headers.origin;
     if (origin !== undefined && !originOk(origin)) {
-      sendJson(res, 403, rpcError(ErrorCodes.InvalidRequest, 'Forbidden: Origin not allowed'));
+      sendJson(res, 403, ORIGIN_REFUSED);
       return false;
     }
     return true;

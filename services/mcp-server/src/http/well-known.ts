@@ -8,6 +8,7 @@ import type { ProtectedResourceMetadata } from '../auth/index.js';
 
 /** Named when the preflight names no headers (or a list we will not echo). */
 const DEFAULT_ALLOW_HEADERS = 'Accept, Authorization, Cache-Control, Content-Type, MCP-Protocol-Version';
+const NOT_ALLOWED = Object.freeze({ allow: 'GET, HEAD', 'content-type': 'application/json' });
 /** A comma-separated list of RFC 9110 §5.6.2 tokens, bounded so an echo stays small. */
 const HEADER_LIST = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+(?:[ \t]*,[ \t]*[!#$%&'*+.^_`|~0-9A-Za-z-]+){0,31}$/;
 
@@ -24,7 +25,7 @@ function allowHeaders(requested: string | undefined): string {
 /** Answer a metadata request, or return false when the path is not ours. */
 export function createWellKnownHandler(metadata: ProtectedResourceMetadata, paths: readonly string[]): (req: IncomingMessage, res: ServerResponse) => boolean {
   const body = JSON.stringify(metadata);
-  const length = String(Buffer.byteLength(body));
+  const ok = Object.freeze({ 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)), 'cache-control': 'public, max-age=3600' });
   const served = new Set(paths);
   return function wellKnown(req, res) {
     const url = req.url ?? '';
@@ -41,10 +42,10 @@ export function createWellKnownHandler(metadata: ProtectedResourceMetadata, path
       return true;
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
-      res.writeHead(405, { allow: 'GET, HEAD', 'content-type': 'application/json' }).end('{"error":"method_not_allowed"}');
+      res.writeHead(405, NOT_ALLOWED).end('{"error":"method_not_allowed"}');
       return true;
     }
-    res.writeHead(200, { 'content-type': 'application/json', 'content-length': length, 'cache-control': 'public, max-age=3600' });
+    res.writeHead(200, ok);
     res.end(req.method === 'HEAD' ? undefined : body);
     return true;
   };
