@@ -464,7 +464,7 @@ out('### Machine and versions');
 out();
 out(`- ${cpus.length} × ${cpus[0]?.model ?? '?'}, ${(os.totalmem() / 1073741824).toFixed(1)} GiB RAM, ${os.type()} ${os.release()}; load average before ${load0.map(f2).join(' ')}, after ${os.loadavg().map(f2).join(' ')}`);
 if (py) out(`- Python peers: ${py.skip ? `skipped (${py.skip})` : `Python ${py.versions.python}`}; ${Object.entries(py.versions).filter(([k]) => k !== 'python').map(([k, v]) => `${k} ${v}`).join(', ')}`);
-out(`- Node ${process.version}; our server ${git(['rev-parse', '--short', 'HEAD'])}; express ${versionOf('express')}, jose ${versionOf('jose')}, zod ${versionOf('zod')}; @modelcontextprotocol/server ${versionOf('@modelcontextprotocol/server')}, /express ${versionOf('@modelcontextprotocol/express')}, /node ${versionOf('@modelcontextprotocol/node')}, /sdk ${versionOf('@modelcontextprotocol/sdk')}; autocannon ${versionOf('autocannon')}, tsx ${versionOf('tsx')}`);
+out(`- Node ${process.version}; our server ${git(['rev-parse', '--short', 'HEAD'])}${git(['status', '--porcelain', '--', 'services']) ? ' plus uncommitted changes in services/' : ''}; express ${versionOf('express')}, jose ${versionOf('jose')}, zod ${versionOf('zod')}; @modelcontextprotocol/server ${versionOf('@modelcontextprotocol/server')}, /express ${versionOf('@modelcontextprotocol/express')}, /node ${versionOf('@modelcontextprotocol/node')}, /sdk ${versionOf('@modelcontextprotocol/sdk')}; autocannon ${versionOf('autocannon')}, tsx ${versionOf('tsx')}`);
 out();
 
 console.log(lines.join('\n'));
