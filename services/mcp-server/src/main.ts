@@ -9,6 +9,7 @@ import { DRAIN_MS, startHttp } from './bootstrap/start-http.js';
 import { startDevAuth, type DevAuth } from './bootstrap/dev-auth.js';
 import { loadConfig, ConfigError, type Config } from './config/config.js';
 import { createLogger, type Logger } from './logging/logger.js';
+import { logAudit } from './logging/fast-lines.js';
 import { shareHub, stateStoreFromConfig } from './bootstrap/shared-state.js';
 import type { StateStore } from './state/store.js';
 import { localPrincipal } from './mcp/principal.js';
@@ -31,7 +32,7 @@ async function compose(config: Config, logger: Logger, auth: () => AuthSetup | u
       return fn ? fn(principal, request) : Promise.reject(new Error('token exchange is not configured'));
     },
     onAudit: (event, principal) => {
-      logger.info('audit', { ...event, clientId: principal.clientId });
+      logAudit(logger, event, principal.clientId);
       server.engine.services.state.calledTools?.record(event);
     },
   });

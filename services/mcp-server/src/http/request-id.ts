@@ -4,6 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { fastLinesOf } from '../logging/fast-lines.js';
 import type { Logger } from '../logging/logger.js';
 
 const SANE = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -15,18 +16,19 @@ export function trackRequest(req: IncomingMessage, res: ServerResponse, logger: 
   res.setHeader('x-request-id', id);
   // Handlers and the audit log see the same id the client got back.
   req.headers['x-request-id'] = id;
+  const fast = fastLinesOf(logger);
+  // Below info (LOG_LEVEL=warn and up) there is no access line: no timer, no listener.
+  if (fast && !fast.enabled) return id;
   const started = process.hrtime.bigint();
   // Read now: a mounted Express router rewrites req.url ('/mcp' → '/') before the response ends.
   // Capped: the request line is the client's (up to Node's 16 KiB header limit) and every log line is kept.
-  const path = (req.url ?? '').split('?')[0].slice(0, 256);
+  const url = req.url ?? '';
+  const q = url.indexOf('?');
+  const path = (q < 0 ? url : url.slice(0, q)).slice(0, 256);
   res.once('finish', () => {
-    logger.info('request', {
-      requestId: id,
-      method: req.method,
-      path,
-      status: res.statusCode,
-      durationMs: Number(process.hrtime.bigint() - started) / 1e6,
-    });
+    const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
+    if (fast) fast.request(id, req.method, path, res.statusCode, durationMs);
+    else logger.info('request', { requestId: id, method: req.method, path, status: res.statusCode, durationMs });
   });
   return id;
 }

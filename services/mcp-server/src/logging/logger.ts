@@ -1,9 +1,14 @@
 /**
  * Structured JSON-line logging on winston. Everything goes to stderr, so STDIO's stdout stays
  * a clean JSON-RPC channel. Values are truncated and known secret fields redacted here, once,
- * so no call site can leak a token by accident.
+ * so no call site can leak a token by accident. The two per-request lines (access and audit)
+ * bypass winston (fast-lines.ts); all lines share one batched sink (line-sink.ts).
  */
+import { Writable } from 'node:stream';
 import winston from 'winston';
+import { attachFastLines, createFastLines } from './fast-lines.js';
+import { MAX_VALUE } from './json-line.js';
+import { createLineSink, flushOnExit, type LineSink } from './line-sink.js';
 
 /** The logger interface handlers and modules depend on (not winston itself). */
 export interface Logger {
@@ -19,7 +24,6 @@ export interface Logger {
 export type LogThreshold = 'error' | 'warn' | 'info' | 'debug' | 'silent';
 
 const SECRET_KEYS = /^(authorization|access_token|refresh_token|id_token|token|client_secret|password|cookie|subject_token)$/i;
-const MAX_VALUE = 512;
 
 /** Redact secret-named fields and truncate long strings, recursively (depth-limited). */
 export function sanitize(value: unknown, depth = 0): unknown {
@@ -50,20 +54,34 @@ class WinstonLogger implements Logger {
   child(fields: Record<string, unknown>): Logger { return new WinstonLogger(this.w.child(fields)); }
 }
 
-/** Create the process logger: JSON lines on stderr at the given threshold. */
-export function createLogger(opts: { level?: LogThreshold; service?: string; stream?: NodeJS.WritableStream } = {}): Logger {
+let stderrSink: LineSink | undefined;
+
+/** The process-wide stderr sink, flushed synchronously when the process ends. */
+function sharedStderrSink(): LineSink {
+  if (!stderrSink) {
+    stderrSink = createLineSink();
+    flushOnExit(stderrSink);
+  }
+  return stderrSink;
+}
+
+/** Create the process logger: JSON lines on stderr (or `stream`) at the given threshold. */
+export function createLogger(opts: { level?: LogThreshold; service?: string; stream?: NodeJS.WritableStream; now?: () => number } = {}): Logger {
   const level = opts.level ?? 'info';
-  const transport = opts.stream
-    ? new winston.transports.Stream({ stream: opts.stream })
-    : new winston.transports.Console({ stderrLevels: ['error', 'warn', 'info', 'debug'] });
+  const service = opts.service ?? 'mcp-server';
+  const sink = opts.stream ? createLineSink({ stream: opts.stream }) : sharedStderrSink();
+  // winston writes its formatted lines into the same sink, so every line keeps its order.
+  const into = new Writable({ decodeStrings: false, write(chunk: string | Buffer, _enc, cb) { sink.write(String(chunk)); cb(); } });
   const w = winston.createLogger({
     level: level === 'silent' ? 'error' : level,
     silent: level === 'silent',
-    defaultMeta: { service: opts.service ?? 'mcp-server' },
+    defaultMeta: { service },
     format: winston.format.combine(redact(), winston.format.timestamp(), winston.format.json()),
-    transports: [transport],
+    transports: [new winston.transports.Stream({ stream: into, eol: '\n' })],
   });
-  return new WinstonLogger(w);
+  const logger = new WinstonLogger(w);
+  attachFastLines(logger, createFastLines({ enabled: level === 'info' || level === 'debug', service, sink, now: opts.now }));
+  return logger;
 }
 
 /** A logger that drops everything (tests, benchmarks). */

@@ -1,0 +1,111 @@
+/**
+ * Batched log output: lines are appended to a string and written with one `write` per
+ * event-loop turn (setImmediate), instead of one write per line. On exit (process.exit,
+ * the end of the event loop, SIGTERM, SIGINT) whatever is pending is written synchronously,
+ * so batching never loses a line.
+ */
+import { writeSync } from 'node:fs';
+
+/** Where log lines go. */
+export interface LineSink {
+  /** Appends one complete line (ending in '\n'); it is written within this event-loop turn. */
+  write(line: string): void;
+  /** Writes everything pending now, synchronously when the sink has a file descriptor. */
+  flushSync(): void;
+}
+
+/** Options for createLineSink. */
+export interface LineSinkOptions {
+  /** Destination stream (default process.stderr). */
+  readonly stream?: NodeJS.WritableStream;
+  /** File descriptor behind the stream, for synchronous flushes (default 2 for process.stderr). */
+  readonly fd?: number;
+  /** Pending characters that trigger an immediate write (default 64 KiB): bounds memory under bursts. */
+  readonly maxPending?: number;
+  /** Runs the deferred flush (default setImmediate: after this turn's I/O callbacks). */
+  readonly schedule?: (flush: () => void) => void;
+}
+
+/** Creates a batching sink. */
+export function createLineSink(opts: LineSinkOptions = {}): LineSink {
+  const stream = opts.stream ?? process.stderr;
+  const fd = opts.fd ?? (stream === process.stderr ? 2 : undefined);
+  const maxPending = opts.maxPending ?? 65_536;
+  const schedule = opts.schedule ?? ((fn: () => void) => void setImmediate(fn));
+  let pending = '';
+  let scheduled = false;
+  // Writes queued in the stream (after a pipe stayed full): later ones must queue behind them.
+  let queued = 0;
+
+  const toStream = (text: string | Buffer): void => {
+    queued++;
+    stream.write(text, () => { queued--; });
+  };
+
+  const flush = (): void => {
+    scheduled = false;
+    if (pending === '') return;
+    const out = pending;
+    pending = '';
+    // Straight to the descriptor, as Node writes stdio to files and TTYs: nothing waits in a
+    // queue that process.exit would drop. A pipe full for 50 ms falls back to the stream's queue.
+    if (fd === undefined || queued > 0) toStream(out);
+    else {
+      const rest = writeSyncFor(fd, Buffer.from(out, 'utf8'), 50);
+      if (rest.length > 0) toStream(rest);
+    }
+  };
+
+  return {
+    write(line) {
+      pending += line;
+      if (pending.length >= maxPending) flush();
+      else if (!scheduled) {
+        scheduled = true;
+        schedule(flush);
+      }
+    },
+    flushSync() {
+      if (pending === '') return;
+      const out = pending;
+      pending = '';
+      if (fd === undefined) stream.write(out);
+      else writeSyncFor(fd, Buffer.from(out, 'utf8'), 1000);
+    },
+  };
+}
+
+/** Writes `buf` to `fd`, waiting up to `budgetMs` in total while a non-blocking pipe is full; returns what is left. */
+function writeSyncFor(fd: number, buf: Buffer, budgetMs: number): Buffer {
+  const wait = new Int32Array(new SharedArrayBuffer(4));
+  let waited = 0;
+  while (buf.length > 0) {
+    try {
+      buf = buf.subarray(writeSync(fd, buf));
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') return Buffer.alloc(0); // stderr closed: nowhere to write
+      if (waited++ >= budgetMs) break;
+      Atomics.wait(wait, 0, 0, 1);
+    }
+  }
+  return buf;
+}
+
+/**
+ * Flushes `sink` synchronously when the process ends: on 'exit', and on SIGTERM/SIGINT. A
+ * signal nobody else handles is raised again after the flush, so its default action (ending the
+ * process) is kept.
+ */
+export function flushOnExit(sink: LineSink, proc: NodeJS.Process = process): void {
+  proc.on('exit', () => sink.flushSync());
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    const onSignal = (): void => {
+      sink.flushSync();
+      if (proc.listenerCount(signal) === 1) {
+        proc.removeListener(signal, onSignal);
+        proc.kill(proc.pid, signal);
+      }
+    };
+    proc.on(signal, onSignal);
+  }
+}
