@@ -6,11 +6,11 @@ import { isAccessTokenTyp } from './dpop.js';
 import { AuthError } from './errors.js';
 import type { FetchLike } from './fetch-json.js';
 import { checkAudiences, checkFunction, checkKnownKeys, checkNonNegative, checkPositiveInt } from './options.js';
-import { createPrincipal, scopesFromClaims } from './principal.js';
-import type { Principal } from './principal.js';
+import { identityBytes, principalFromIdentity, scopesFromClaims } from './principal.js';
+import type { Principal, VerifiedIdentity } from './principal.js';
 import { aggregateStatus } from './readiness.js';
 import type { LastError, VerifierStatus } from './readiness.js';
-import { createTokenCache, hashToken } from './token-cache.js';
+import { createTokenCache, hashToken, stringBytes } from './token-cache.js';
 
 /** Options for createIntrospectionVerifier (times in ms unless named *Seconds). */
 export interface IntrospectionVerifierOptions {
@@ -29,6 +29,8 @@ export interface IntrospectionVerifierOptions {
   /** How long an inactive/invalid result is cached (default 10000). */
   readonly negativeTtlMs?: number;
   readonly cacheMaxEntries?: number;
+  /** Estimated byte budget of the result cache (default 16 MiB). */
+  readonly cacheMaxBytes?: number;
   readonly clockToleranceSeconds?: number;
   readonly timeoutMs?: number;
   readonly fetch?: FetchLike;
@@ -50,10 +52,15 @@ export interface IntrospectionVerifier {
 }
 
 const KNOWN = ['issuer', 'clientId', 'clientAuth', 'introspectionEndpoint', 'audiences', 'requireAudience',
-  'positiveTtlMs', 'negativeTtlMs', 'cacheMaxEntries', 'clockToleranceSeconds', 'timeoutMs', 'fetch', 'now',
+  'positiveTtlMs', 'negativeTtlMs', 'cacheMaxEntries', 'cacheMaxBytes', 'clockToleranceSeconds', 'timeoutMs', 'fetch', 'now',
   'allowInsecureHttp', 'scpClaim'];
 
-type Cached = { readonly principal: Principal } | { readonly rejected: string };
+// An accepted result keeps the identity and the response's claims, never a principal: a
+// principal is tied to its token, which the cache must not keep alive.
+type Cached = { readonly identity: VerifiedIdentity; readonly claims: Readonly<Record<string, unknown>>; readonly bytes: number } | { readonly rejected: string };
+
+/** Estimated bytes of a cached result (claims measured once, as JSON, when stored). */
+const cachedBytes = (c: Cached): number => ('rejected' in c ? stringBytes(c.rejected) : c.bytes);
 
 /** Creates an introspection verifier; discovery happens on first use. */
 export function createIntrospectionVerifier(options: IntrospectionVerifierOptions): IntrospectionVerifier {
@@ -73,14 +80,14 @@ export function createIntrospectionVerifier(options: IntrospectionVerifierOption
     timeoutMs: checkPositiveInt('timeoutMs', options.timeoutMs, 5000),
     allowInsecureHttp: options.allowInsecureHttp ?? false,
   }, 'introspection_endpoint');
-  const cache = createTokenCache<Cached>({ maxEntries: options.cacheMaxEntries, now });
+  const cache = createTokenCache<Cached>({ maxEntries: options.cacheMaxEntries, maxBytes: options.cacheMaxBytes, sizeOf: cachedBytes, now });
   const inflight = new Map<string, Promise<Cached>>();
   let requestCount = 0;
   let lastSuccessAt: number | undefined;
   let lastError: LastError | undefined;
 
   /** Applies the RFC 7662 §2.2 response checks; returns a principal or a rejection reason. */
-  const evaluate = (r: client.IntrospectionResponse, token: string): Cached => {
+  const evaluate = (r: client.IntrospectionResponse): Cached => {
     if (r.active !== true) return { rejected: 'inactive' };
     if (r.iss !== undefined && r.iss !== options.issuer) return { rejected: 'issuer' };
     const t = now();
@@ -93,16 +100,15 @@ export function createIntrospectionVerifier(options: IntrospectionVerifierOption
     if (typeof r.sub !== 'string' || r.sub === '') return { rejected: 'no sub' };
     let scopes: string[];
     try { scopes = scopesFromClaims(r, { scp: options.scpClaim === true }); } catch (e) { return { rejected: (e as AuthError).reason ?? 'scope' }; }
-    return {
-      principal: createPrincipal({
-        subject: r.sub,
-        ...(typeof r.client_id === 'string' ? { clientId: r.client_id } : {}),
-        scopes,
-        claims: r,
-        ...(typeof r.exp === 'number' ? { expiresAt: r.exp } : {}),
-        issuer: typeof r.iss === 'string' ? r.iss : options.issuer,
-      }, token),
+    const identity: VerifiedIdentity = {
+      subject: r.sub,
+      ...(typeof r.client_id === 'string' ? { clientId: r.client_id } : {}),
+      scopes: Object.freeze(scopes),
+      ...(typeof r.exp === 'number' ? { expiresAt: r.exp } : {}),
+      issuer: options.issuer, // iss, when present, was just checked to equal it
     };
+    const claims = Object.freeze({ ...r });
+    return { identity, claims, bytes: identityBytes(identity) + 2 * JSON.stringify(claims).length };
   };
 
   const introspect = async (token: string): Promise<Cached> => {
@@ -118,9 +124,9 @@ export function createIntrospectionVerifier(options: IntrospectionVerifierOption
     }
     lastSuccessAt = now();
     lastError = undefined;
-    const result = evaluate(response, token);
-    if ('principal' in result) {
-      const exp = result.principal.expiresAt;
+    const result = evaluate(response);
+    if ('identity' in result) {
+      const exp = result.identity.expiresAt;
       cache.set(token, result, Math.min(now() + positiveTtl, exp === undefined ? Infinity : exp * 1000));
     } else {
       cache.set(token, result, now() + negativeTtl);
@@ -142,7 +148,7 @@ export function createIntrospectionVerifier(options: IntrospectionVerifierOption
         result = await pending;
       }
       if ('rejected' in result) throw new AuthError('invalid_token', { reason: result.rejected });
-      return result.principal;
+      return principalFromIdentity(result.identity, token, result.claims);
     },
     status: () => aggregateStatus([{
       name: options.issuer,

@@ -157,7 +157,7 @@ export function createJwtVerifier(options: JwtVerifierOptions): JwtVerifier {
     } catch (err) {
       throw toAuthError(err);
     }
-    return toPrincipal(payload, token, now() / 1000 + tolerance, state.scpClaim);
+    return toPrincipal(payload, token, now() / 1000 + tolerance, state);
   };
 
   const status = (): VerifierStatus =>
@@ -173,7 +173,7 @@ export function createJwtVerifier(options: JwtVerifierOptions): JwtVerifier {
   };
 }
 
-function toPrincipal(payload: JWTPayload, token: string, latestIat: number, scpClaim: boolean): Principal {
+function toPrincipal(payload: JWTPayload, token: string, latestIat: number, state: IssuerState): Principal {
   if (typeof payload.sub !== 'string' || payload.sub === '') throw new AuthError('invalid_token', { reason: 'no sub' });
   // jose only checks iat against maxTokenAge; a token "issued" in the future is bogus.
   if (typeof payload.iat === 'number' && payload.iat > latestIat) {
@@ -190,10 +190,11 @@ function toPrincipal(payload: JWTPayload, token: string, latestIat: number, scpC
   return createPrincipal({
     subject: payload.sub,
     ...(clientId !== undefined ? { clientId } : {}),
-    scopes: scopesFromClaims(payload, { scp: scpClaim }),
+    scopes: scopesFromClaims(payload, { scp: state.scpClaim }),
     claims: payload,
     ...(typeof payload.exp === 'number' ? { expiresAt: payload.exp } : {}),
-    ...(typeof payload.iss === 'string' ? { issuer: payload.iss } : {}),
+    // jose checked iss equals it: the configured string is shared by every cached identity.
+    issuer: state.issuer,
   }, token);
 }
 

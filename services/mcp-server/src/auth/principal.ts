@@ -2,6 +2,7 @@
 // it must not leak into logs, JSON serialisation or tool code. Token exchange (RFC 8693)
 // needs it, so it is reachable only through the module-private WeakMap below.
 import { AuthError } from './errors.js';
+import { stringBytes } from './token-cache.js';
 
 import type { Principal } from '../mcp/principal.js';
 
@@ -10,18 +11,83 @@ export type { Principal };
 
 const tokens = new WeakMap<Principal, string>();
 
+type Claims = Readonly<Record<string, unknown>>;
+
+/**
+ * The part of a verified principal worth caching: no claims and no token. A frozen claims copy
+ * is most of a principal's memory (each even got a hidden class of its own), and a cached token
+ * would live as long as its entry.
+ */
+export interface VerifiedIdentity {
+  readonly subject: string;
+  readonly clientId?: string;
+  readonly scopes: readonly string[];
+  readonly expiresAt?: number;
+  readonly issuer?: string;
+}
+
+// One class for every verifier-made principal, so all share a few hidden classes; `claims`
+// is a prototype getter, filled on first read when the principal came from the cache.
+class VerifiedPrincipal implements Principal {
+  readonly subject: string;
+  declare readonly clientId?: string;
+  readonly scopes: readonly string[];
+  declare readonly expiresAt?: number;
+  declare readonly issuer?: string;
+  #claims: Claims | undefined;
+  readonly #readClaims: (() => Claims) | undefined;
+
+  constructor(id: VerifiedIdentity, claims: Claims | (() => Claims)) {
+    this.subject = id.subject;
+    if (id.clientId !== undefined) (this as { clientId?: string }).clientId = id.clientId;
+    this.scopes = id.scopes;
+    if (id.expiresAt !== undefined) (this as { expiresAt?: number }).expiresAt = id.expiresAt;
+    if (id.issuer !== undefined) (this as { issuer?: string }).issuer = id.issuer;
+    if (typeof claims === 'function') this.#readClaims = claims;
+    else this.#claims = claims;
+    Object.freeze(this);
+  }
+
+  /** Verified token claims (never the token itself). */
+  get claims(): Claims {
+    return (this.#claims ??= Object.freeze({ ...this.#readClaims!() }));
+  }
+}
+
 /** Freezes a principal and privately associates the token it was derived from. */
 export function createPrincipal(fields: Principal, token: string): Principal {
-  const principal: Principal = Object.freeze({
-    subject: fields.subject,
-    ...(fields.clientId !== undefined ? { clientId: fields.clientId } : {}),
-    scopes: Object.freeze([...fields.scopes]),
-    claims: Object.freeze({ ...fields.claims }),
-    ...(fields.expiresAt !== undefined ? { expiresAt: fields.expiresAt } : {}),
-    ...(fields.issuer !== undefined ? { issuer: fields.issuer } : {}),
-  });
+  const principal = new VerifiedPrincipal({ ...fields, scopes: Object.freeze([...fields.scopes]) }, Object.freeze({ ...fields.claims }));
   tokens.set(principal, token);
   return principal;
+}
+
+/**
+ * A principal for this request from a cached identity. `claims` may be a function, called on
+ * first read: JWT claims are decoded again from this request's token, which is byte for byte
+ * the one verified (same SHA-256), rather than kept in the cache.
+ */
+export function principalFromIdentity(id: VerifiedIdentity, token: string, claims: Claims | (() => Claims)): Principal {
+  const principal = new VerifiedPrincipal(id, claims);
+  tokens.set(principal, token);
+  return principal;
+}
+
+/** The cacheable identity of a principal (shares its frozen scopes array). */
+export function identityOf(p: Principal): VerifiedIdentity {
+  return {
+    subject: p.subject,
+    ...(p.clientId !== undefined ? { clientId: p.clientId } : {}),
+    scopes: p.scopes,
+    ...(p.expiresAt !== undefined ? { expiresAt: p.expiresAt } : {}),
+    ...(p.issuer !== undefined ? { issuer: p.issuer } : {}),
+  };
+}
+
+/** Estimated heap bytes of an identity, for the token cache's byte budget. */
+export function identityBytes(id: VerifiedIdentity): number {
+  let n = 64 + stringBytes(id.subject) + stringBytes(id.clientId) + stringBytes(id.issuer) + 16 + 8 * id.scopes.length;
+  for (const s of id.scopes) n += stringBytes(s);
+  return n;
 }
 
 /** Returns the access token a principal was verified from (for RFC 8693 exchange only). */

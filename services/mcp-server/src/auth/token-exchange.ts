@@ -9,7 +9,7 @@ import type { FetchLike } from './fetch-json.js';
 import { checkFunction, checkKnownKeys, checkNonNegative, checkPositiveInt } from './options.js';
 import { tokenOf } from './principal.js';
 import type { Principal } from './principal.js';
-import { createTokenCache, hashToken } from './token-cache.js';
+import { createTokenCache, hashToken, stringBytes } from './token-cache.js';
 
 const GRANT_TYPE = 'urn:ietf:params:oauth:grant-type:token-exchange';
 const ACCESS_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:access_token';
@@ -26,6 +26,8 @@ export interface TokenExchangerOptions {
   /** Exchanged tokens are reused until this long before they expire (default 30). */
   readonly expiryMarginSeconds?: number;
   readonly cacheMaxEntries?: number;
+  /** Estimated byte budget of the exchanged-token cache (default 16 MiB). */
+  readonly cacheMaxBytes?: number;
   readonly timeoutMs?: number;
   readonly fetch?: FetchLike;
   /** Clock, epoch ms. */
@@ -60,8 +62,12 @@ export interface TokenExchanger {
   exchange(principal: Principal, request: ExchangeRequest): Promise<ExchangedToken>;
 }
 
-const KNOWN = ['issuer', 'clientId', 'clientAuth', 'tokenEndpoint', 'expiryMarginSeconds', 'cacheMaxEntries',
+const KNOWN = ['issuer', 'clientId', 'clientAuth', 'tokenEndpoint', 'expiryMarginSeconds', 'cacheMaxEntries', 'cacheMaxBytes',
   'timeoutMs', 'fetch', 'now', 'allowInsecureHttp'];
+
+/** Estimated heap bytes of an exchanged token, for the cache's byte budget. */
+const exchangedBytes = (t: ExchangedToken): number =>
+  64 + stringBytes(t.accessToken) + stringBytes(t.tokenType) + stringBytes(t.issuedTokenType) + stringBytes(t.scope);
 
 /** Creates a token exchanger with a per-(caller token, target) cache. */
 export function createTokenExchanger(options: TokenExchangerOptions): TokenExchanger {
@@ -77,7 +83,7 @@ export function createTokenExchanger(options: TokenExchangerOptions): TokenExcha
     timeoutMs: checkPositiveInt('timeoutMs', options.timeoutMs, 5000),
     allowInsecureHttp: options.allowInsecureHttp ?? false,
   }, 'token_endpoint');
-  const cache = createTokenCache<ExchangedToken>({ maxEntries: options.cacheMaxEntries, now });
+  const cache = createTokenCache<ExchangedToken>({ maxEntries: options.cacheMaxEntries, maxBytes: options.cacheMaxBytes, sizeOf: exchangedBytes, now });
 
   return {
     async exchange(principal, request) {

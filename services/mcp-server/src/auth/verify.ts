@@ -1,4 +1,5 @@
 // The single entry point the HTTP layer calls: Authorization header in, Principal out.
+import { decodeJwt } from 'jose';
 import { checkMaxTokenBytes, extractBearerToken } from './bearer.js';
 import { AuthError, ConfigurationError } from './errors.js';
 import type { FetchLike } from './fetch-json.js';
@@ -7,7 +8,8 @@ import type { IntrospectionVerifier, IntrospectionVerifierOptions } from './intr
 import { createJwtVerifier } from './jwt-verifier.js';
 import type { JwtVerifier, JwtVerifierOptions } from './jwt-verifier.js';
 import { checkAudiences, checkFunction, checkKnownKeys } from './options.js';
-import type { Principal } from './principal.js';
+import { identityBytes, identityOf, principalFromIdentity } from './principal.js';
+import type { Principal, VerifiedIdentity } from './principal.js';
 import { aggregateStatus } from './readiness.js';
 import type { VerifierStatus } from './readiness.js';
 import { createTokenCache } from './token-cache.js';
@@ -27,8 +29,12 @@ export interface TokenVerifierOptions {
   readonly audiences?: readonly string[];
   /** Token length cap before any parsing (default 8192). */
   readonly maxTokenBytes?: number;
-  /** Cache of verified JWT principals; false disables it (default maxEntries 10000). */
-  readonly cache?: { readonly maxEntries?: number } | false;
+  /**
+   * Cache of verified JWT identities (subject, client, scopes, expiry, issuer; never the token
+   * or its claims); false disables it. LRU within maxEntries (default 10000) and an estimated
+   * maxBytes (default 16 MiB).
+   */
+  readonly cache?: { readonly maxEntries?: number; readonly maxBytes?: number } | false;
   readonly jwt?: Omit<JwtVerifierOptions, Shared>;
   readonly introspection?: Omit<IntrospectionVerifierOptions, Shared>;
   readonly fetch?: FetchLike;
@@ -85,14 +91,15 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
   // Only JWT results are cached here: introspection keeps its own, shorter-lived cache so that
   // revocation is noticed within its positive TTL (RFC 7662 §4).
   const cache = options.cache === false ? undefined
-    : createTokenCache<Principal>({ maxEntries: options.cache?.maxEntries, now });
+    : createTokenCache<VerifiedIdentity>({ maxEntries: options.cache?.maxEntries, maxBytes: options.cache?.maxBytes, sizeOf: identityBytes, now });
 
   const verifyJwt = async (token: string): Promise<Principal> => {
     const hit = cache?.get(token);
     if (cache) metrics.tokenCache(hit !== undefined, cache.size);
-    if (hit) return hit;
+    // A hit means this exact token (same SHA-256) was verified, so its claims decode as they did then.
+    if (hit) return principalFromIdentity(hit, token, () => decodeJwt(token));
     const principal = await jwt!.verify(token);
-    if (principal.expiresAt !== undefined) cache?.set(token, principal, principal.expiresAt * 1000);
+    if (principal.expiresAt !== undefined) cache?.set(token, identityOf(principal), principal.expiresAt * 1000);
     return principal;
   };
 

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { AuthError, ConfigurationError } from '../../src/auth/errors.js';
 import { requireScopes, tokenOf } from '../../src/auth/principal.js';
 import { createTokenVerifier, isJwtShaped } from '../../src/auth/verify.js';
+import { NOOP_METRICS, setMetrics } from '../../src/observability/sink.js';
 import type { TokenVerifierOptions } from '../../src/auth/verify.js';
 import { makeKey, serveIssuer, signToken, startFakeAs } from './support/fake-as.js';
 import type { FakeAs, TestKey } from './support/fake-as.js';
@@ -35,7 +36,10 @@ beforeEach(async () => {
       ? { active: true, sub: 'bob', aud: RESOURCE, exp: sec() + 600 } : { active: false },
   }));
 });
-afterEach(() => as.close());
+afterEach(async () => {
+  setMetrics(undefined);
+  await as.close();
+});
 
 describe('createTokenVerifier', () => {
   it('no header → no_credentials; malformed → invalid_request; oversize → invalid_token', async () => {
@@ -49,13 +53,25 @@ describe('createTokenVerifier', () => {
   });
 
   it('jwt mode verifies and caches principals by token hash until exp', async () => {
+    const hits: boolean[] = [];
+    setMetrics({ ...NOOP_METRICS, tokenCache: (hit) => { hits.push(hit); } });
     const v = make('jwt');
-    const token = await jwt({ exp: sec() + 60 });
+    const token = await jwt({ exp: sec() + 60, client_id: 'app', custom: { nested: [1] } });
     const p1 = await v.verify(`Bearer ${token}`);
-    expect(await v.verify(`bearer ${token}`)).toBe(p1);
-    expect(tokenOf(p1)).toBe(token);
+    const p2 = await v.verify(`bearer ${token}`);
+    expect(hits).toEqual([false, true]);
+    // A hit is a new principal for this request, equal in every field the miss had.
+    expect(p2).not.toBe(p1);
+    for (const p of [p1, p2]) {
+      expect(p).toMatchObject({ subject: 'alice', clientId: 'app', scopes: ['mcp:read'], expiresAt: sec() + 60, issuer: as.issuer });
+      expect(tokenOf(p)).toBe(token);
+    }
+    expect(p2.claims).toEqual(p1.claims);
+    expect(p2.claims).toMatchObject({ sub: 'alice', client_id: 'app', custom: { nested: [1] } });
+    expect(Object.isFrozen(p2) && Object.isFrozen(p2.claims)).toBe(true);
     t += 60_000; // at exp the cache entry is gone; re-verification still passes within tolerance
-    expect(await v.verify(`Bearer ${token}`)).not.toBe(p1);
+    expect((await v.verify(`Bearer ${token}`)).subject).toBe('alice');
+    expect(hits).toEqual([false, true, false]);
     t += 31_000;
     expect(await codeOf(v.verify(`Bearer ${token}`))).toBe('invalid_token');
     expect(await codeOf(v.verify('Bearer opaque-1'))).toBe('invalid_token'); // jwt mode never introspects
@@ -63,10 +79,25 @@ describe('createTokenVerifier', () => {
   });
 
   it('cache: false re-verifies every time', async () => {
+    const hits: boolean[] = [];
+    setMetrics({ ...NOOP_METRICS, tokenCache: (hit) => { hits.push(hit); } });
     const v = make('jwt', { cache: false });
     const token = await jwt();
-    const p1 = await v.verify(`Bearer ${token}`);
-    expect(await v.verify(`Bearer ${token}`)).not.toBe(p1);
+    await v.verify(`Bearer ${token}`);
+    await v.verify(`Bearer ${token}`);
+    expect(hits).toEqual([]);
+  });
+
+  it('the cache keeps only the identity (4 KB of claims cost it nothing) within maxBytes', async () => {
+    const tokens = await Promise.all(Array.from({ length: 6 }, (_, i) => jwt({ sub: `user-${i}`, big: 'x'.repeat(4000) })));
+    // Each identity is a few hundred estimated bytes: a 1,500-byte budget holds some, not all.
+    const v = make('jwt', { cache: { maxBytes: 1500 } });
+    const hits: boolean[] = [];
+    setMetrics({ ...NOOP_METRICS, tokenCache: (hit, size) => { hits.push(hit); expect(size).toBeLessThan(6); } });
+    for (const tk of tokens) await v.verify(`Bearer ${tk}`);
+    await v.verify(`Bearer ${tokens[5]}`); // most recent: still cached
+    await v.verify(`Bearer ${tokens[0]}`); // least recent: evicted
+    expect(hits.slice(6)).toEqual([true, false]);
   });
 
   it('introspection mode introspects even JWT-shaped tokens', async () => {
