@@ -16,20 +16,26 @@ export interface LineSink {
 
 /** Options for createLineSink. */
 export interface LineSinkOptions {
-  /** Destination stream (default process.stderr). */
-  readonly stream?: NodeJS.WritableStream;
-  /** File descriptor behind the stream, for synchronous flushes (default 2 for process.stderr). */
+  /** Destination stream, or a function naming it at each write (default process.stderr). */
+  readonly stream?: NodeJS.WritableStream | (() => NodeJS.WritableStream);
+  /** File descriptor behind the stream (default 2 while the stream is process.stderr): written directly. */
   readonly fd?: number;
   /** Pending characters that trigger an immediate write (default 64 KiB): bounds memory under bursts. */
   readonly maxPending?: number;
+  /**
+   * Streams without a descriptor get one write per line, as winston's transports did (default
+   * false): for console redirections, whose consumers may take each write for one line.
+   */
+  readonly linePerWriteWithoutFd?: boolean;
   /** Runs the deferred flush (default setImmediate: after this turn's I/O callbacks). */
   readonly schedule?: (flush: () => void) => void;
 }
 
 /** Creates a batching sink. */
 export function createLineSink(opts: LineSinkOptions = {}): LineSink {
-  const stream = opts.stream ?? process.stderr;
-  const fd = opts.fd ?? (stream === process.stderr ? 2 : undefined);
+  const target = opts.stream ?? process.stderr;
+  const streamOf = typeof target === 'function' ? target : () => target;
+  const fdOf = (stream: NodeJS.WritableStream) => opts.fd ?? (stream === process.stderr ? 2 : undefined);
   const maxPending = opts.maxPending ?? 65_536;
   const schedule = opts.schedule ?? ((fn: () => void) => void setImmediate(fn));
   let pending = '';
@@ -37,9 +43,14 @@ export function createLineSink(opts: LineSinkOptions = {}): LineSink {
   // Writes queued in the stream (after a pipe stayed full): later ones must queue behind them.
   let queued = 0;
 
-  const toStream = (text: string | Buffer): void => {
+  const toStream = (stream: NodeJS.WritableStream, text: string | Buffer): void => {
     queued++;
     stream.write(text, () => { queued--; });
+  };
+  // Without a descriptor. Lines never contain a raw '\n' (JSON escapes it): splitting gives them back.
+  const toPlainStream = (stream: NodeJS.WritableStream, text: string): void => {
+    if (!opts.linePerWriteWithoutFd) toStream(stream, text);
+    else for (const line of text.split('\n')) if (line !== '') stream.write(`${line}\n`);
   };
 
   const flush = (): void => {
@@ -49,10 +60,13 @@ export function createLineSink(opts: LineSinkOptions = {}): LineSink {
     pending = '';
     // Straight to the descriptor, as Node writes stdio to files and TTYs: nothing waits in a
     // queue that process.exit would drop. A pipe full for 50 ms falls back to the stream's queue.
-    if (fd === undefined || queued > 0) toStream(out);
+    const stream = streamOf();
+    const fd = fdOf(stream);
+    if (fd === undefined) toPlainStream(stream, out);
+    else if (queued > 0) toStream(stream, out);
     else {
       const rest = writeSyncFor(fd, Buffer.from(out, 'utf8'), 50);
-      if (rest.length > 0) toStream(rest);
+      if (rest.length > 0) toStream(stream, rest);
     }
   };
 
@@ -69,7 +83,9 @@ export function createLineSink(opts: LineSinkOptions = {}): LineSink {
       if (pending === '') return;
       const out = pending;
       pending = '';
-      if (fd === undefined) stream.write(out);
+      const stream = streamOf();
+      const fd = fdOf(stream);
+      if (fd === undefined) toPlainStream(stream, out);
       else writeSyncFor(fd, Buffer.from(out, 'utf8'), 1000);
     },
   };

@@ -59,7 +59,12 @@ let stderrSink: LineSink | undefined;
 /** The process-wide stderr sink, flushed synchronously when the process ends. */
 function sharedStderrSink(): LineSink {
   if (!stderrSink) {
-    stderrSink = createLineSink();
+    // Where winston's Console transport wrote: console's stderr (so redirecting the console,
+    // as tests do, still captures the logs), which is process.stderr unless someone changed it.
+    stderrSink = createLineSink({
+      stream: () => (console as { _stderr?: NodeJS.WritableStream })._stderr ?? process.stderr,
+      linePerWriteWithoutFd: true,
+    });
     flushOnExit(stderrSink);
   }
   return stderrSink;

@@ -37,6 +37,21 @@ describe('line sink', () => {
     expect(writes).toEqual(['12345\n67890\n']);
   });
 
+  it('can name its stream at each write and give a stream without a descriptor one write per line', async () => {
+    const first = recorder();
+    const second = recorder();
+    let current = first.stream;
+    const sink = createLineSink({ stream: () => current, linePerWriteWithoutFd: true });
+    sink.write('a\n');
+    sink.write('b\n');
+    await turn();
+    current = second.stream;
+    sink.write('c\n');
+    sink.flushSync();
+    expect(first.writes).toEqual(['a\n', 'b\n']);
+    expect(second.writes).toEqual(['c\n']);
+  });
+
   it('flushSync writes what is pending through the file descriptor, in order', () => {
     const dir = mkdtempSync(join(tmpdir(), 'sink-'));
     const fd = openSync(join(dir, 'out'), 'w');
