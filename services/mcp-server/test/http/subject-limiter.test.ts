@@ -23,7 +23,7 @@ describe('createSubjectLimiter', () => {
       keyGenerator: () => `sub:${principal.issuer}:${principal.subject}`, message: MESSAGE,
     })).use((_req, res) => { res.end('ok'); });
     const limiter = createSubjectLimiter({ windowMs: 60_000, limit: 2, logger: silentLogger });
-    const ours = createServer((req, res) => { void limiter(res, principal).then((ok) => { if (ok) res.end('ok'); }); });
+    const ours = createServer((_req, res) => { void limiter(res, principal).then((ok) => { if (ok) res.end('ok'); }); });
     for (let i = 0; i < 4; i++) {
       const [a, b] = [await request(old).get('/'), await request(ours).get('/')];
       expect(b.status).toBe(a.status);
@@ -40,7 +40,7 @@ describe('createSubjectLimiter', () => {
       decrement: async () => {}, resetKey: async () => {},
     };
     const limiter = createSubjectLimiter({ windowMs: 60_000, limit: 1, store: broken, logger });
-    const ours = createServer((req, res) => { void limiter(res, principal).then((ok) => { if (ok) res.end('ok'); }); });
+    const ours = createServer((_req, res) => { void limiter(res, principal).then((ok) => { if (ok) res.end('ok'); }); });
     for (let i = 0; i < 3; i++) expect((await request(ours).get('/')).status).toBe(200);
     expect(errors).toHaveLength(3);
   });
