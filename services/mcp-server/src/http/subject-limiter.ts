@@ -38,6 +38,9 @@ function partitionKey(key: string): string {
 /** Create the limiter; the store is initialised here, once. */
 export function createSubjectLimiter(o: SubjectLimiterOptions): SubjectLimiter {
   const { windowMs, limit, logger } = o;
+  for (const [k, v] of Object.entries({ windowMs, limit })) {
+    if (!Number.isInteger(v) || v <= 0) throw new TypeError(`rate limit ${k} must be a positive integer, got ${v}`);
+  }
   const store: Store = o.store ?? new MemoryStore();
   const passOnStoreError = o.store !== undefined;
   try {
