@@ -69,3 +69,26 @@ export function decodeSession(id: string, text: string, subscriptions: Set<strin
   };
   return { session, stored: text, touched: r.t, window: r.w };
 }
+
+/**
+ * What this request changed (the session against the record it was loaded from), applied to
+ * the record as it is now in the store: two requests of one session that each change
+ * something — two resources/subscribe sent at once, say — both keep their change, wherever
+ * they ran. Returns the JSON to write, or undefined when `current` is unreadable.
+ */
+export function mergeSession(loaded: string, current: string, s: LegacySession, touched: number, maxSubscriptions: number): string | undefined {
+  let base: SessionRecord;
+  let now: SessionRecord;
+  try { base = JSON.parse(loaded) as SessionRecord; now = JSON.parse(current) as SessionRecord; } catch { return undefined; }
+  if (!Array.isArray(now?.s)) return undefined;
+  const mine = JSON.parse(encodeSession(s, base.t, base.w)) as SessionRecord;
+  for (const k of ['v', 'c', 'i', 'l', 'n'] as const) {
+    if (JSON.stringify(mine[k]) !== JSON.stringify(base[k])) (now as unknown as Record<string, unknown>)[k] = mine[k];
+  }
+  const removed = new Set(base.s.filter((u) => !s.subscriptions.has(u)));
+  const kept = now.s.filter((u) => !removed.has(u));
+  const added = mine.s.filter((u) => !base.s.includes(u) && !kept.includes(u));
+  now.s = [...kept, ...added].slice(0, maxSubscriptions);
+  now.t = touched;
+  return JSON.stringify(now);
+}

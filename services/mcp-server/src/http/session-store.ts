@@ -15,7 +15,7 @@ import { DEFAULT_LEGACY_VERSION } from '../mcp/protocol.js';
 import { MemoryStore } from '../state/memory-store.js';
 import type { StateStore } from '../state/store.js';
 import { Quotas, refusals } from './quotas.js';
-import { decodeSession, encodeSession } from './session-record.js';
+import { decodeSession, encodeSession, mergeSession } from './session-record.js';
 import { SessionEvents, type SessionWatcher } from './session-events.js';
 
 /** Options for the store. */
@@ -131,12 +131,16 @@ export class SessionStore {
   async save(session: LegacySession): Promise<void> {
     const l = this.loaded.get(session);
     if (!l || encodeSession(session, l.touched, l.window) === l.stored) return;
+    const key = `sess:${session.id}`;
+    const current = await this.store.get(key);
+    if (current === undefined) return;
     const now = this.now();
-    const stored = encodeSession(session, now, l.window);
-    if (!await this.store.set(`sess:${session.id}`, stored, { ttlMs: this.ttl, ifPresent: true })) return;
-    const before = (JSON.parse(l.stored) as { s: string[] }).s;
+    const stored = mergeSession(l.stored, current, session, now, this.quotas.limits.subscriptionsPerSession);
+    // ifPresent: a session deleted meanwhile on another replica stays deleted.
+    if (stored === undefined || !await this.store.set(key, stored, { ttlMs: this.ttl, ifPresent: true })) return;
     this.loaded.set(session, { stored, touched: now, window: l.window });
-    const after = [...session.subscriptions];
+    const before = subscriptionsOf(current);
+    const after = subscriptionsOf(stored);
     if (before.length !== after.length || before.some((u, i) => u !== after[i])) await this.events.subscriptionsChanged(session.id!, after);
   }
 
@@ -193,6 +197,10 @@ export class SessionStore {
     if (e) e[1] = now; else index.push([id, now]);
     await this.writeIndex(owner, index);
   }
+}
+
+function subscriptionsOf(record: string): string[] {
+  return (JSON.parse(record) as { s: string[] }).s;
 }
 
 /** The owner's index key: a digest, so a long principal key does not make a long Redis key. */

@@ -90,6 +90,27 @@ describe('SessionStore', () => {
     await shared.close();
   });
 
+  it('two requests that change one session at the same time on two replicas both keep their change', async () => {
+    const shared = new MemoryStore({ sweepMs: 0 });
+    const a = make({ store: shared });
+    const b = make({ store: shared });
+    const s = await a.create('alice');
+    s.subscriptions.add('file:///kept');
+    await a.save(s);
+    const onA = (await a.get(s.id!, 'alice'))!;
+    const onB = (await b.get(s.id!, 'alice'))!;
+    onA.subscriptions.add('file:///a');
+    onA.subscriptions.delete('file:///kept');
+    onB.subscriptions.add('file:///b');
+    onB.logLevel = 'error';
+    await a.save(onA);
+    await b.save(onB);
+    const after = (await a.get(s.id!, 'alice'))!;
+    expect([...after.subscriptions].sort()).toEqual(['file:///a', 'file:///b']);
+    expect(after.logLevel).toBe('error');
+    await shared.close();
+  });
+
   it('a request that finishes after its session was deleted does not bring it back', async () => {
     const store = make();
     const s = await store.create('alice');
