@@ -45,13 +45,24 @@ const redact = winston.format((info) => {
   return info;
 });
 
+// Severity order as winston's npm levels; a logger's threshold is fixed when it is created.
+const SEVERITY = { error: 0, warn: 1, info: 2, debug: 3 } as const;
+type Level = keyof typeof SEVERITY;
+
+// winston runs its whole format pipeline before its transport drops a line below the level,
+// and builds child loggers eagerly: both are checked or deferred here instead.
 class WinstonLogger implements Logger {
-  constructor(private readonly w: winston.Logger) {}
-  debug(message: string, fields?: Record<string, unknown>): void { this.w.debug(message, fields); }
-  info(message: string, fields?: Record<string, unknown>): void { this.w.info(message, fields); }
-  warn(message: string, fields?: Record<string, unknown>): void { this.w.warn(message, fields); }
-  error(message: string, fields?: Record<string, unknown>): void { this.w.error(message, fields); }
-  child(fields: Record<string, unknown>): Logger { return new WinstonLogger(this.w.child(fields)); }
+  private made?: winston.Logger;
+  constructor(private readonly threshold: number, private readonly make: () => winston.Logger) {}
+  private get w(): winston.Logger { return (this.made ??= this.make()); }
+  private log(level: Level, message: string, fields?: Record<string, unknown>): void {
+    if (SEVERITY[level] <= this.threshold) this.w[level](message, fields);
+  }
+  debug(message: string, fields?: Record<string, unknown>): void { this.log('debug', message, fields); }
+  info(message: string, fields?: Record<string, unknown>): void { this.log('info', message, fields); }
+  warn(message: string, fields?: Record<string, unknown>): void { this.log('warn', message, fields); }
+  error(message: string, fields?: Record<string, unknown>): void { this.log('error', message, fields); }
+  child(fields: Record<string, unknown>): Logger { return new WinstonLogger(this.threshold, () => this.w.child(fields)); }
 }
 
 let stderrSink: LineSink | undefined;
@@ -84,7 +95,7 @@ export function createLogger(opts: { level?: LogThreshold; service?: string; str
     format: winston.format.combine(redact(), winston.format.timestamp(), winston.format.json()),
     transports: [new winston.transports.Stream({ stream: into, eol: '\n' })],
   });
-  const logger = new WinstonLogger(w);
+  const logger = new WinstonLogger(level === 'silent' ? -1 : SEVERITY[level], () => w);
   attachFastLines(logger, createFastLines({ enabled: level === 'info' || level === 'debug', service, sink, now: opts.now }));
   return logger;
 }

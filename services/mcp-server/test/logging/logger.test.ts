@@ -60,6 +60,22 @@ describe('createLogger', () => {
     expect(silent.lines).toEqual([]);
   });
 
+  it('does no formatting work for a line below the threshold, parent or child', async () => {
+    const { lines, logger } = capture('warn');
+    let reads = 0;
+    const fields = { get costly() { reads++; return 'x'; } };
+    logger.info('dropped', fields);
+    logger.child({ rpcId: 1 }).debug('dropped', fields);
+    logger.child({ rpcId: 2 }).warn('kept', fields);
+    await flush();
+    expect(lines.map((l) => l.message)).toEqual(['kept']);
+    expect(lines[0]).toMatchObject({ rpcId: 2, costly: 'x' });
+    expect(reads).toBeGreaterThan(0);
+    const before = reads;
+    logger.info('dropped', fields);
+    expect(reads).toBe(before);
+  });
+
   it('child loggers add fields to every line', async () => {
     const { lines, logger } = capture('info');
     logger.child({ rpcId: 7 }).child({ method: 'tools/call' }).info('x');
