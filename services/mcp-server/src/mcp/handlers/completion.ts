@@ -22,12 +22,12 @@ export async function complete(call: Call): Promise<JsonObject> {
   if (ref.type === 'ref/prompt' && typeof ref.name === 'string') {
     const p = services.registry.get('prompt', ref.name);
     if (!p) throw invalidParams(`Unknown prompt: ${truncate(ref.name)}`);
-    completer = (p.def.complete as Record<string, Completer> | undefined)?.[arg.name];
+    completer = own(p.def.complete as Record<string, Completer> | undefined, arg.name);
     scopes = p.scopes;
   } else if (ref.type === 'ref/resource' && typeof ref.uri === 'string') {
     const t = services.registry.get('template', ref.uri);
     if (!t) throw invalidParams(`Unknown resource template: ${truncate(ref.uri)}`);
-    completer = t.def.complete?.[arg.name];
+    completer = own(t.def.complete, arg.name);
     scopes = t.scopes;
   } else {
     throw invalidParams('params.ref must be { type: "ref/prompt", name } or { type: "ref/resource", uri }');
@@ -41,3 +41,12 @@ export async function complete(call: Call): Promise<JsonObject> {
   };
 }
 
+
+/**
+ * The completer declared for `name`, never an inherited property: the name is the client's,
+ * and `__proto__` or `constructor` must mean "no completer", not a 500.
+ */
+function own(completers: Record<string, Completer> | undefined, name: string): Completer | undefined {
+  const c = completers && Object.hasOwn(completers, name) ? completers[name] : undefined;
+  return typeof c === 'function' ? c : undefined;
+}
