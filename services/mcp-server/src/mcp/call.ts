@@ -44,7 +44,8 @@ export function buildContext(call: Call, input: ClientInput): RequestContext {
     state: services.state,
     // Created on first use: most handlers never log, and a child logger per request is not free.
     get log() { return (log ??= services.logger.child({ rpcId: call.id, method: call.method, sub: ex.principal.subject })); },
-    signal: ex.signal,
+    // A getter: reading the signal creates the request's AbortController (serve.ts LazyAbort), and most handlers never do.
+    get signal() { return ex.signal; },
     // Taken now, inside the handler span the engine opened (engine-tracing.ts).
     span: tracingOn ? trace.getActiveSpan() ?? NOOP_SPAN : NOOP_SPAN,
     requestId: call.id,
