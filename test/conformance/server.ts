@@ -42,7 +42,8 @@ const server = await createMcpServer({
 });
 for (const tool of listChangeTriggers(server.registry)) server.registry.tool(tool);
 
-const { app, endpoint } = createApp({
+// `handler`: the node:http listener production serves (start-http.ts), not the embeddable Express app.
+const { handler, endpoint } = createApp({
   engine: server.engine,
   sessions: args.mode,
   // The suite does not do OAuth; every request is the same local principal.
@@ -51,7 +52,7 @@ const { app, endpoint } = createApp({
   origin: { allowedHosts: LOOPBACK_HOSTS, allowedOrigins: LOOPBACK_ORIGINS },
 });
 
-const http = createServer(app);
+const http = createServer(handler);
 http.listen(port, args.host, () => {
   const { port: actual } = http.address() as AddressInfo;
   process.stdout.write(`LISTENING http://localhost:${actual}/mcp\n`);
