@@ -324,6 +324,12 @@ if (selected.some((c) => c.group === 'python')) {
     skipped.push(line);
     log(`  !!! ${line}`);
   }
+  // The peers' versions belong in their rows.
+  for (const c of CASES) {
+    if (c.group !== 'python') continue;
+    const v = c.server === 'fastmcp' ? py.versions.fastmcp : py.versions['http-mcp'];
+    if (v) c.label = c.label.replace(/^(FastMCP|http-mcp):/, `$1 ${v}:`);
+  }
 }
 for (const c of selected) {
   if (c.group === 'python' && py?.skip) continue;
