@@ -91,9 +91,11 @@ export function createLineSink(opts: LineSinkOptions = {}): LineSink {
   };
 }
 
+// Atomics.wait on it is a 1 ms sleep; made on the first full pipe, not per write.
+let sleeper: Int32Array | undefined;
+
 /** Writes `buf` to `fd`, waiting up to `budgetMs` in total while a non-blocking pipe is full; returns what is left. */
 function writeSyncFor(fd: number, buf: Buffer, budgetMs: number): Buffer {
-  const wait = new Int32Array(new SharedArrayBuffer(4));
   let waited = 0;
   while (buf.length > 0) {
     try {
@@ -101,7 +103,7 @@ function writeSyncFor(fd: number, buf: Buffer, budgetMs: number): Buffer {
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') return Buffer.alloc(0); // stderr closed: nowhere to write
       if (waited++ >= budgetMs) break;
-      Atomics.wait(wait, 0, 0, 1);
+      Atomics.wait((sleeper ??= new Int32Array(new SharedArrayBuffer(4))), 0, 0, 1);
     }
   }
   return buf;
