@@ -373,7 +373,8 @@ suite('MCP server with a real Keycloak', () => {
       expect(challengeParam(res.wwwAuthenticate, 'error')).toBe('invalid_token');
     }
     // Refused for the audience, not for anything else (the reason is only in the server's log).
-    expect(server.output()).toMatch(/"reason":"claim aud:/);
+    // Log lines are batched into one write per event-loop turn: they may follow the response.
+    expect(await logged(server, /"reason":"claim aud:/)).toMatch(/"reason":"claim aud:/);
   });
 
   it('token exchange: the server exchanges the caller\'s token for one addressed to downstream-api (RFC 8693)', async () => {
@@ -409,7 +410,8 @@ suite('MCP server with a real Keycloak', () => {
       const after = await callTool(introspecting.url, tokens.access_token, 'whoami');
       expect(after.status).toBe(401);
       expect(challengeParam(after.wwwAuthenticate, 'error')).toBe('invalid_token');
-      expect(introspecting.output()).toMatch(/"reason":"inactive"/);
+      // Log lines are batched into one write per event-loop turn: they may follow the response.
+    expect(await logged(introspecting, /"reason":"inactive"/)).toMatch(/"reason":"inactive"/);
       // For contrast: a JWT-mode server cannot know about the logout and accepts the
       // self-contained token until it expires (5 min in this realm). That is the trade-off
       // MCP_TOKEN_MODE=introspection exists for.
@@ -480,3 +482,9 @@ suite('MCP server with a real Keycloak', () => {
     }
   }, 360_000);
 });
+
+/** The process output once it matches `re` (log lines reach stderr a turn after the response), or after 3 s. */
+async function logged(p: { output(): string }, re: RegExp): Promise<string> {
+  for (let i = 0; i < 60 && !re.test(p.output()); i++) await new Promise((r) => setTimeout(r, 50));
+  return p.output();
+}
