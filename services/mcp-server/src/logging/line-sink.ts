@@ -53,22 +53,21 @@ export function createLineSink(opts: LineSinkOptions = {}): LineSink {
     else for (const line of text.split('\n')) if (line !== '') stream.write(`${line}\n`);
   };
 
-  const flush = (): void => {
-    scheduled = false;
+  // Straight to the descriptor, as Node writes stdio to files and TTYs: nothing waits in a
+  // queue that process.exit would drop. In the loop (`loop`), a pipe full for `waitMs` falls
+  // back to the stream's queue; at exit there is no later turn, so what did not fit is dropped.
+  const drain = (waitMs: number, loop: boolean): void => {
     if (pending === '') return;
     const out = pending;
     pending = '';
-    // Straight to the descriptor, as Node writes stdio to files and TTYs: nothing waits in a
-    // queue that process.exit would drop. A pipe full for 50 ms falls back to the stream's queue.
     const stream = streamOf();
     const fd = fdOf(stream);
-    if (fd === undefined) toPlainStream(stream, out);
-    else if (queued > 0) toStream(stream, out);
-    else {
-      const rest = writeSyncFor(fd, Buffer.from(out, 'utf8'), 50);
-      if (rest.length > 0) toStream(stream, rest);
-    }
+    if (fd === undefined) return toPlainStream(stream, out);
+    if (loop && queued > 0) return toStream(stream, out);
+    const rest = writeSyncFor(fd, Buffer.from(out, 'utf8'), waitMs);
+    if (loop && rest.length > 0) toStream(stream, rest);
   };
+  const flush = (): void => { scheduled = false; drain(50, true); };
 
   return {
     write(line) {
@@ -79,15 +78,7 @@ export function createLineSink(opts: LineSinkOptions = {}): LineSink {
         schedule(flush);
       }
     },
-    flushSync() {
-      if (pending === '') return;
-      const out = pending;
-      pending = '';
-      const stream = streamOf();
-      const fd = fdOf(stream);
-      if (fd === undefined) toPlainStream(stream, out);
-      else writeSyncFor(fd, Buffer.from(out, 'utf8'), 1000);
-    },
+    flushSync() { drain(1000, false); },
   };
 }
 
