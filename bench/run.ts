@@ -15,6 +15,8 @@
  *   --profile-case ID profile that case instead (e.g. ours-list-500)
  *   --streams N       listen streams (default 1000; smoke 50)
  *   --tsx             run the servers through tsx instead of compiling them first
+ *   --node-flags 'F'  extra V8/node flags for our server (both the library and the shipped
+ *                     binary), after the Dockerfile's: to measure a flag before shipping it
  *   --metrics-pairs N paired rounds of the warm-JWT case with metrics off and on, for the
  *                     metrics overhead (default 5; smoke 0)
  *   --soak            instead of the cases: one server under mixed traffic for --minutes
@@ -113,7 +115,7 @@ interface Case {
   /** Cheap per-response check during the load. */
   verify(body: string): boolean;
   /** Start a server the bench does not compile (shipped binary, Python peers) instead of `server`. */
-  start?(): Promise<Child>;
+  start?(nodeFlags: string[]): Promise<Child>;
   /** Which group of the report the case belongs to; `python` cases need the venv. */
   group?: 'python';
 }
@@ -148,9 +150,9 @@ const verifyWeather = (b: string) => b.includes('"location":"hello"') && !b.incl
  * The one change from the defaults: the per-subject rate limit (600 a minute) is lifted so that
  * one token can be driven at full speed; the limiter itself still runs.
  */
-async function startShipped(level: 'info' | 'warn'): Promise<Child> {
+async function startShipped(level: 'info' | 'warn', extraFlags: string[] = []): Promise<Child> {
   const port = await freePort();
-  return startExternal(`shipped-${level}`, process.execPath, [...SHIPPED_FLAGS, SHIPPED_MAIN], {
+  return startExternal(`shipped-${level}`, process.execPath, [...SHIPPED_FLAGS, ...extraFlags, SHIPPED_MAIN], {
     env: {
       NODE_ENV: 'production', HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: level,
       MCP_AUTH_ISSUERS: ISSUER, MCP_RESOURCE_URI: RESOURCE, MCP_RATE_LIMIT_MAX: '1000000000',
@@ -192,8 +194,8 @@ const CASES: Case[] = [
   { id: 'ours-list-5', label: 'ours: 2026-07-28 tools/list, 5 tools', server: 'ours', args: ['--tools', '5'], request: () => ({ headers: modernHeaders('tools/list'), body: modernBody('tools/list') }), check: listed(5), verify: verifyList },
   { id: 'ours-list-500', label: 'ours: tools/list, 500 tools (first page of 100)', server: 'ours', args: ['--tools', '500'], request: () => ({ headers: modernHeaders('tools/list'), body: modernBody('tools/list') }), check: listed(100), verify: verifyList },
   { id: 'ours-list-500-one-page', label: 'ours: tools/list, 500 tools in one page', server: 'ours', args: ['--tools', '500', '--page-size', '500'], request: () => ({ headers: modernHeaders('tools/list'), body: modernBody('tools/list') }), check: listed(500), verify: verifyList },
-  { id: 'shipped-info', label: `ours, shipped binary (${SHIPPED_LABEL}), LOG_LEVEL=info: 2026-07-28 tools/call get_weather, RS256 JWT, warm cache`, server: 'shipped', token: 'warm', request: weatherRequest, check: weathered, verify: verifyWeather, start: () => startShipped('info') },
-  { id: 'shipped-warn', label: `ours, shipped binary (${SHIPPED_LABEL}), LOG_LEVEL=warn: same`, server: 'shipped', token: 'warm', request: weatherRequest, check: weathered, verify: verifyWeather, start: () => startShipped('warn') },
+  { id: 'shipped-info', label: `ours, shipped binary (${SHIPPED_LABEL}), LOG_LEVEL=info: 2026-07-28 tools/call get_weather, RS256 JWT, warm cache`, server: 'shipped', token: 'warm', request: weatherRequest, check: weathered, verify: verifyWeather, start: (f) => startShipped('info', f) },
+  { id: 'shipped-warn', label: `ours, shipped binary (${SHIPPED_LABEL}), LOG_LEVEL=warn: same`, server: 'shipped', token: 'warm', request: weatherRequest, check: weathered, verify: verifyWeather, start: (f) => startShipped('warn', f) },
   { id: 'sdk-v2', label: 'SDK v2: createMcpHandler on Express, 2026-07-28 tools/call, unauthenticated', server: 'sdk-v2', request: callRequest, check: echoed, verify: verifyCall },
   { id: 'sdk-v2-jwt', label: 'SDK v2: createMcpHandler on Express, 2026-07-28 tools/call, requireBearerAuth + jose remote JWKS, warm token', server: 'sdk-v2', args: ['--issuer', ISSUER], token: 'warm', request: callRequest, check: echoed, verify: verifyCall },
   { id: 'sdk-v1', label: 'SDK v1: stateless McpServer + transport per request, 2025-11-25 tools/call (SSE), unauthenticated', server: 'sdk-v1', request: () => legacyCall({}), check: echoed, verify: verifyCall },
@@ -226,12 +228,12 @@ async function validate(c: Case, child: Child, headers: Record<string, string>, 
 const SHIPPED_FLAGS = (() => {
   const m = /^ENTRYPOINT \[(.*)\]$/m.exec(readFileSync(new URL('../docker/Dockerfile', import.meta.url), 'utf8'));
   const argv = m ? (JSON.parse(`[${m[1]}]`) as string[]) : [];
-  return argv.slice(1).filter((a) => a.startsWith('--'));
+  return [...argv.slice(1).filter((a) => a.startsWith('--')), ...(opt('node-flags')?.split(' ').filter(Boolean) ?? [])];
 })();
 
 async function runCase(c: Case, extraFlags: string[] = [], rounds = ROUNDS): Promise<Row> {
   const nodeFlags = c.server === 'ours' ? [...SHIPPED_FLAGS, ...extraFlags] : extraFlags;
-  const child = c.start ? await c.start() : await startServer(c.server, c.args, { nodeFlags });
+  const child = c.start ? await c.start(extraFlags) : await startServer(c.server, c.args, { nodeFlags });
   try {
     const extra = (await c.prepare?.(child.url)) ?? {};
     const { headers: base, body } = c.request(extra);
