@@ -1,6 +1,7 @@
 // The authenticated caller as seen by tools. The raw token is deliberately NOT a property:
 // it must not leak into logs, JSON serialisation or tool code. Token exchange (RFC 8693)
-// needs it, so it is reachable only through the module-private WeakMap below.
+// needs it, so it is reachable only through a private field and tokenOf below (a field, not a
+// WeakMap: one WeakMap entry per request is measurable garbage-collector work).
 import { AuthError } from './errors.js';
 import { stringBytes } from './token-cache.js';
 
@@ -8,8 +9,6 @@ import type { Principal } from '../mcp/principal.js';
 
 /** The engine's principal type; the auth layer creates instances of it. */
 export type { Principal };
-
-const tokens = new WeakMap<Principal, string>();
 
 type Claims = Readonly<Record<string, unknown>>;
 
@@ -35,9 +34,11 @@ class VerifiedPrincipal implements Principal {
   declare readonly expiresAt?: number;
   declare readonly issuer?: string;
   #claims: Claims | undefined;
-  readonly #readClaims: (() => Claims) | undefined;
+  readonly #readClaims: ((token: string) => Claims) | undefined;
+  readonly #token: string;
 
-  constructor(id: VerifiedIdentity, claims: Claims | (() => Claims)) {
+  constructor(id: VerifiedIdentity, token: string, claims: Claims | ((token: string) => Claims)) {
+    this.#token = token;
     this.subject = id.subject;
     if (id.clientId !== undefined) (this as { clientId?: string }).clientId = id.clientId;
     this.scopes = id.scopes;
@@ -50,26 +51,28 @@ class VerifiedPrincipal implements Principal {
 
   /** Verified token claims (never the token itself). */
   get claims(): Claims {
-    return (this.#claims ??= Object.freeze({ ...this.#readClaims!() }));
+    return (this.#claims ??= Object.freeze({ ...this.#readClaims!(this.#token) }));
+  }
+
+  /** The token of a verifier-made principal; undefined for any other Principal. */
+  static tokenOf(p: Principal): string | undefined {
+    return #token in p ? p.#token : undefined;
   }
 }
 
 /** Freezes a principal and privately associates the token it was derived from. */
 export function createPrincipal(fields: Principal, token: string): Principal {
-  const principal = new VerifiedPrincipal({ ...fields, scopes: Object.freeze([...fields.scopes]) }, Object.freeze({ ...fields.claims }));
-  tokens.set(principal, token);
-  return principal;
+  return new VerifiedPrincipal({ ...fields, scopes: Object.freeze([...fields.scopes]) }, token, Object.freeze({ ...fields.claims }));
 }
 
 /**
- * A principal for this request from a cached identity. `claims` may be a function, called on
- * first read: JWT claims are decoded again from this request's token, which is byte for byte
- * the one verified (same SHA-256), rather than kept in the cache.
+ * A principal for this request from a cached identity. `claims` may be a function of the token,
+ * called on first read: JWT claims are decoded again from this request's token, which is byte
+ * for byte the one verified (same SHA-256), rather than kept in the cache. A shared function
+ * (not a closure over the token) keeps the cache hit free of a per-request allocation.
  */
-export function principalFromIdentity(id: VerifiedIdentity, token: string, claims: Claims | (() => Claims)): Principal {
-  const principal = new VerifiedPrincipal(id, claims);
-  tokens.set(principal, token);
-  return principal;
+export function principalFromIdentity(id: VerifiedIdentity, token: string, claims: Claims | ((token: string) => Claims)): Principal {
+  return new VerifiedPrincipal(id, token, claims);
 }
 
 /** The cacheable identity of a principal (shares its frozen scopes array). */
@@ -92,7 +95,7 @@ export function identityBytes(id: VerifiedIdentity): number {
 
 /** Returns the access token a principal was verified from (for RFC 8693 exchange only). */
 export function tokenOf(principal: Principal): string | undefined {
-  return tokens.get(principal);
+  return VerifiedPrincipal.tokenOf(principal);
 }
 
 /** Where a token's scopes may come from. */

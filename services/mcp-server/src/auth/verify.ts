@@ -97,7 +97,7 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
     const hit = cache?.get(token);
     if (cache) metrics.tokenCache(hit !== undefined, cache.size);
     // A hit means this exact token (same SHA-256) was verified, so its claims decode as they did then.
-    if (hit) return principalFromIdentity(hit, token, () => decodeJwt(token));
+    if (hit) return principalFromIdentity(hit, token, decodeJwt);
     const principal = await jwt!.verify(token);
     if (principal.expiresAt !== undefined) cache?.set(token, identityOf(principal), principal.expiresAt * 1000);
     return principal;

@@ -24,7 +24,7 @@ import { createRateLimiters, type RateLimitOptions } from './rate-limit.js';
 import { trackRequest } from './request-id.js';
 import { createHelmet, createSecurityHeaders } from './security-headers.js';
 import { createWellKnownHandler } from './well-known.js';
-import { createMcpPipeline, type McpHandler } from './mcp-pipeline.js';
+import { createMcpPipeline, principalOfRequest, type McpHandler } from './mcp-pipeline.js';
 import { silentLogger, type Logger } from '../logging/logger.js';
 import { traceAuthenticate, tracePipeline, tracingOn } from '../tracing/tracing.js';
 
@@ -77,10 +77,9 @@ export function createApp(options: AppOptions): CreatedApp {
   const { path = '/mcp', origin, auth, authenticate, rateLimit, trustProxy = false, ready, draining, logger = silentLogger, metrics, ...endpointOptions } = options;
   if (!path.startsWith('/')) throw new TypeError(`path must start with "/", got "${path}"`);
   if (!auth === !authenticate) throw new TypeError('createApp needs exactly one of { auth } (OAuth) or { authenticate } (local principal)');
-  const principals = new WeakMap<IncomingMessage, Principal>();
   const endpoint = createMcpEndpoint({
     ...endpointOptions,
-    authenticate: (req) => principals.get(req) ?? Promise.reject(new Error('request reached the endpoint unauthenticated')),
+    authenticate: (req) => principalOfRequest(req) ?? Promise.reject(new Error('request reached the endpoint unauthenticated')),
     insufficientScope: auth?.bearer.insufficientScope,
   });
   const limiters = rateLimit ? createRateLimiters(rateLimit, logger) : undefined;
@@ -96,7 +95,7 @@ export function createApp(options: AppOptions): CreatedApp {
   const onError = (err: unknown, _req: IncomingMessage, res: ServerResponse) => internalError(logger, err, res);
   const built = createMcpPipeline({
     headers: createSecurityHeaders(helmet), guard: createOriginGuard(origin), cors: createCors(origin.allowedOrigins),
-    authenticate: resolve, principals, endpoint, onError,
+    authenticate: resolve, endpoint, onError,
     clientAddress: (req) => clientAddress(req, trust),
     failedAuth: limiters?.failedAuth, requestLimiter: limiters?.requests,
   });

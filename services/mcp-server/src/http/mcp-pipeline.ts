@@ -31,19 +31,27 @@ export interface PipelineSteps {
   clientAddress(req: IncomingMessage): string | undefined;
   requestLimiter?: SubjectLimiter;
   authenticate(req: IncomingMessage): Principal | Promise<Principal>;
-  /** Where the endpoint finds the principal the pipeline resolved. */
-  principals: WeakMap<IncomingMessage, Principal>;
   endpoint: McpEndpoint;
   /** Unexpected errors: log and answer 500 (what Express's error handler did). */
   onError(err: unknown, req: IncomingMessage, res: ServerResponse): void;
 }
 
 const ALLOW = { allow: 'GET, POST, DELETE' } as const;
+
+// The principal the pipeline resolved, left on the request for the endpoint: a symbol-keyed
+// slot (one hidden-class transition shared by all requests), not a WeakMap entry per request.
+const PRINCIPAL = Symbol('mcp.principal');
+type WithPrincipal = IncomingMessage & { [PRINCIPAL]?: Principal };
+
+/** The principal the pipeline authenticated this request as, if it did. */
+export function principalOfRequest(req: IncomingMessage): Principal | undefined {
+  return (req as WithPrincipal)[PRINCIPAL];
+}
 const METHOD_NOT_ALLOWED = rpcError(ErrorCodes.InvalidRequest, 'Method Not Allowed');
 
 /** Compose the pipeline; call it for requests to the MCP path. */
 export function createMcpPipeline(s: PipelineSteps): McpHandler {
-  const { endpoint, principals, requestLimiter, onError } = s;
+  const { endpoint, requestLimiter, onError } = s;
 
   /** Answer an authentication failure, through the failed-auth throttle when configured. */
   function failed(e: unknown, req: IncomingMessage, res: ServerResponse): void {
@@ -77,7 +85,7 @@ export function createMcpPipeline(s: PipelineSteps): McpHandler {
       return failed(e, req, res);
     }
     try {
-      principals.set(req, principal);
+      (req as WithPrincipal)[PRINCIPAL] = principal;
       if (requestLimiter && !(await requestLimiter(res, principal))) return;
       const method = req.method;
       await (method === 'POST' ? endpoint.post(req, res) : method === 'GET' ? endpoint.get(req, res) : endpoint.delete(req, res));

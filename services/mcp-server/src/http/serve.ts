@@ -48,7 +48,12 @@ const HIDDEN = new Set(['authorization', 'cookie', 'proxy-authorization']);
 /** Request headers as handlers may see them: lower-cased, credentials removed. */
 export function safeHeaders(req: IncomingMessage): Readonly<Record<string, string>> {
   const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(req.headers)) if (!HIDDEN.has(k) && v !== undefined) out[k] = Array.isArray(v) ? v.join(', ') : v;
+  const h = req.headers;
+  // for…in, not Object.entries: no pair array per header on every request.
+  for (const k in h) {
+    const v = h[k];
+    if (v !== undefined && !HIDDEN.has(k)) out[k] = Array.isArray(v) ? v.join(', ') : v;
+  }
   return Object.freeze(out);
 }
 

@@ -133,6 +133,13 @@ export function createEngine(opts: EngineOptions): Engine {
       }
       if (ex.era === 'modern') {
         // 2026-07-28: every result carries resultType; results identify the server in _meta.
+        if (result.resultType === undefined && result._meta === undefined) {
+          // The common case (a complete result with no _meta of its own): the same bytes as the
+          // merge below, with the constant tail spliced in instead of copying two objects.
+          audit(result.isError === true ? 'error' : 'ok');
+          counted(req.method, ex.era, 200);
+          return { status: 200, body: serializeWithTail(req.id, result, modernTail) };
+        }
         result = { ...result, resultType: result.resultType ?? 'complete', _meta: { ...(result._meta as JsonObject | undefined), ...serverInfoMeta } };
       }
       audit(result.resultType === 'input_required' ? 'input_required' : result.isError === true ? 'error' : 'ok');
@@ -214,6 +221,12 @@ export function errorReply(id: RequestId | null, err: McpError, era: 'modern' | 
 
 function serialize(id: RequestId, result: JsonObject): string {
   return JSON.stringify({ jsonrpc: '2.0', id, result });
+}
+
+/** A response whose result object ends with `tail` (members beginning with a comma). */
+function serializeWithTail(id: RequestId, result: JsonObject, tail: string): string {
+  const members = JSON.stringify(result).slice(1, -1);
+  return `{"jsonrpc":"2.0","id":${JSON.stringify(id)},"result":{${members === '' ? tail.slice(1) : members + tail}}}`;
 }
 
 function taskLimits(t: Partial<TaskLimits> = {}): TaskLimits {

@@ -18,7 +18,8 @@ export interface RecentCall { name: string; subject: string; at: string; outcome
 /** Counts calls per known tool and keeps the most recent ones. */
 export class CalledTools {
   private readonly counts = new Map<string, number>();
-  private readonly recent: RecentCall[] = [];
+  // Times kept as epoch ms and formatted in snapshot(): record() runs on every tools/call.
+  private readonly recent: (Omit<RecentCall, 'at'> & { atMs: number })[] = [];
   private readonly known: ReadonlySet<string>;
   private readonly keep: number;
 
@@ -29,17 +30,17 @@ export class CalledTools {
   }
 
   /** Record one finished tools/call of a known tool; anything else is ignored. */
-  record(event: AuditEvent, at = new Date()): void {
+  record(event: AuditEvent, at: Date | number = Date.now()): void {
     if (event.method !== 'tools/call' || !this.known.has(event.name)) return;
     this.counts.set(event.name, (this.counts.get(event.name) ?? 0) + 1);
-    this.recent.push({ name: event.name, subject: event.subject.slice(0, MAX_SUBJECT), at: at.toISOString(), outcome: event.outcome });
+    this.recent.push({ name: event.name, subject: event.subject.slice(0, MAX_SUBJECT), atMs: typeof at === 'number' ? at : at.getTime(), outcome: event.outcome });
     if (this.recent.length > this.keep) this.recent.shift();
   }
 
   /** Calls per tool, sorted by name, and the most recent calls. */
   snapshot(): { counts: { name: string; calls: number }[]; recent: RecentCall[] } {
     const counts = [...this.counts].sort(([a], [b]) => a.localeCompare(b)).map(([name, calls]) => ({ name, calls }));
-    return { counts, recent: this.recent.map((r) => ({ ...r })) };
+    return { counts, recent: this.recent.map(({ name, subject, atMs, outcome }) => ({ name, subject, at: new Date(atMs).toISOString(), outcome })) };
   }
 
   /** Forget everything (the admin example tool). */

@@ -1,5 +1,5 @@
 /** Example tool: current weather from deterministic offline data (no network). */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { z } from 'zod';
 import { defineTool } from '../mcp/define.js';
 
@@ -7,7 +7,8 @@ const CONDITIONS = ['sunny', 'partly cloudy', 'cloudy', 'light rain', 'rain', 'w
 
 /** The same location always gives the same reading, so tests and demos are repeatable. */
 export function weatherFor(location: string): { celsius: number; condition: (typeof CONDITIONS)[number]; humidity: number } {
-  const h = createHash('sha256').update(location.trim().toLowerCase()).digest();
+  // One-shot crypto.hash: no Hash object per call.
+  const h = hash('sha256', location.trim().toLowerCase(), 'buffer');
   return { celsius: (h[0] % 45) - 10, condition: CONDITIONS[h[1] % CONDITIONS.length], humidity: 20 + (h[2] % 80) };
 }
 

@@ -67,6 +67,21 @@ describe('result envelope', () => {
     }
   });
 
+  it('writes the same envelope whether the result is spliced (no _meta of its own) or merged', async () => {
+    const registry = new Registry()
+      .prompt({ name: 'plain', handler: () => ({ messages: [{ role: 'user', content: { type: 'text', text: 'hi "there"\n' } }] }) })
+      .prompt({ name: 'meta', handler: () => ({ messages: [], _meta: { 'x.example/k': 1 } }) });
+    const engine = createEngine({ registry, serverInfo: { name: 's', version: '1' } });
+    const plain = await call(engine, modernRequest('prompts/get', { name: 'plain' }));
+    const merged = await call(engine, modernRequest('prompts/get', { name: 'meta' }));
+    const envelope = { resultType: 'complete', _meta: { [META.serverInfo]: { name: 's', version: '1' } } };
+    expect(plain.body.result).toEqual({ messages: [{ role: 'user', content: { type: 'text', text: 'hi "there"\n' } }], ...envelope });
+    // Key order too: the result's own members first, then resultType and _meta, as the merge writes them.
+    expect(Object.keys(plain.body.result!)).toEqual(['messages', 'resultType', '_meta']);
+    expect(merged.body.result).toEqual({ messages: [], resultType: 'complete', _meta: { 'x.example/k': 1, [META.serverInfo]: { name: 's', version: '1' } } });
+    engine.close();
+  });
+
   it('leaves resultType, serverInfo and cache hints off legacy results', async () => {
     const ex = fakeExchange({ era: 'legacy', session: legacySession() });
     for (const [method, def] of [['tools/list', 'ListToolsResult'], ['prompts/list', 'ListPromptsResult'], ['resources/list', 'ListResourcesResult'], ['resources/templates/list', 'ListResourceTemplatesResult']] as const) {
