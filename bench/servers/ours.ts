@@ -20,7 +20,7 @@ import {
   buildProtectedResourceMetadata, createTokenVerifier, protectedResourceMetadataUrl,
 } from '../../services/mcp-server/src/auth/index.js';
 import { createBearerAuth } from '../../services/mcp-server/src/http/bearer-auth.js';
-import { createApp, createMcpServer, defineTool, localPrincipal, silentLogger, type AppOptions } from '../../services/mcp-server/src/index.js';
+import { createApp, createMcpServer, HeadResponse, defineTool, localPrincipal, silentLogger, type AppOptions } from '../../services/mcp-server/src/index.js';
 import { announce, arg, RESOURCE, TOOL } from '../lib/common.js';
 import { createPromMetrics } from '../../services/mcp-server/src/observability/prom-metrics.js';
 import { setMetrics } from '../../services/mcp-server/src/observability/sink.js';
@@ -113,5 +113,5 @@ const { handler, endpoint } = createApp({
   ...(process.argv.includes('--rate-limit') ? { rateLimit: { limit: 1_000_000 } } : {}),
   origin: { allowedOrigins: ['http://127.0.0.1:*', 'http://localhost:*'], allowedHosts: ['127.0.0.1', 'localhost'] },
 });
-// The listener start-http serves with: the MCP path without Express.
-await announce(createServer(handler), '/mcp', async () => { endpoint.close(); await server.close(); });
+// The listener start-http serves with: the MCP path without Express, headers as one list.
+await announce(createServer({ ServerResponse: HeadResponse }, handler), '/mcp', async () => { endpoint.close(); await server.close(); });

@@ -12,6 +12,7 @@ export type { AuditEvent, ServerInfo, AppState, RequestContext, ClientInput, Inp
 export { createMcpServer } from './server.js';
 export type { McpServer, McpServerOptions, Lifespan } from './server.js';
 export { createApp } from './http/app.js';
+export { HeadResponse } from './http/response-headers.js';
 export type { AppOptions } from './http/app.js';
 export { RefusedError } from './http/endpoint-options.js';
 export { serveStdio } from './stdio/stdio-server.js';

@@ -22,6 +22,7 @@ import { clientAddress, decorateForwarded, type TrustProxy } from './client-addr
 import { createCors } from './cors.js';
 import { createRateLimiters, type RateLimitOptions } from './rate-limit.js';
 import { trackRequest } from './request-id.js';
+import { settleHeaders } from './response-headers.js';
 import { createHelmet, createSecurityHeaders } from './security-headers.js';
 import { createWellKnownHandler } from './well-known.js';
 import { createMcpPipeline, principalOfRequest, type McpHandler } from './mcp-pipeline.js';
@@ -57,7 +58,7 @@ export interface AppOptions extends Omit<McpEndpointOptions, 'authenticate' | 'i
 export interface CreatedApp {
   /** The Express application, for embedding; serves the MCP path through the same pipeline. */
   app: Express;
-  /** The node:http listener to serve with (`createServer(handler)`): MCP path without Express. */
+  /** The node:http listener to serve with (`createServer({ ServerResponse: HeadResponse }, handler)`): MCP path without Express. */
   handler: McpHandler;
   /** `endpoint.close()` ends sessions and streams. */
   endpoint: McpEndpoint;
@@ -143,7 +144,11 @@ export function createApp(options: AppOptions): CreatedApp {
       // What Express would have derived under trust proxy (DPoP's htu reads it).
       decorateForwarded(req, trust);
       pipeline(req, res);
-    } else if (!wellKnown?.(req, res)) rest(req as Request, res as Response);
+    } else if (!wellKnown?.(req, res)) {
+      // Express replaces the response's prototype: what is pending must be set first.
+      settleHeaders(res);
+      rest(req as Request, res as Response);
+    }
   }
   return { app, handler, endpoint };
 }

@@ -7,6 +7,7 @@
  * Long-lived responses (SSE) are unaffected: these timers stop once the request is received.
  */
 import { createServer, type RequestListener, type Server } from 'node:http';
+import { HeadResponse } from './response-headers.js';
 import type { Config } from '../config/config.js';
 
 /** Limits of the HTTP server. */
@@ -41,6 +42,8 @@ export function createHttpServer(handler: RequestListener, limits: HttpServerLim
   // timeout is up to one interval late; check often enough for the shorter one to mean it.
   const connectionsCheckingInterval = Math.max(100, Math.min(5_000, Math.floor(Math.min(headersTimeoutMs, requestTimeoutMs) / 4)));
   const server = createServer({
+    // Headers added on the MCP path go out as one flat list (response-headers.ts).
+    ServerResponse: HeadResponse,
     // Node requires headersTimeout <= requestTimeout.
     headersTimeout: Math.min(headersTimeoutMs, requestTimeoutMs),
     requestTimeout: requestTimeoutMs,

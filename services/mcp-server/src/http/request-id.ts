@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { fastLinesOf } from '../logging/fast-lines.js';
 import type { Logger } from '../logging/logger.js';
+import { addHeader } from './response-headers.js';
 
 const SANE = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -13,7 +14,7 @@ const SANE = /^[A-Za-z0-9._:-]{1,128}$/;
 export function trackRequest(req: IncomingMessage, res: ServerResponse, logger: Logger): string {
   const given = req.headers['x-request-id'];
   const id = typeof given === 'string' && SANE.test(given) ? given : randomUUID();
-  res.setHeader('x-request-id', id);
+  addHeader(res, 'x-request-id', id);
   // Handlers and the audit log see the same id the client got back.
   req.headers['x-request-id'] = id;
   const fast = fastLinesOf(logger);

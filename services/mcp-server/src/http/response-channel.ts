@@ -8,6 +8,7 @@
 import type { ServerResponse } from 'node:http';
 import type { QuotaExceededError } from '../mcp/bounds.js';
 import type { Reply } from '../mcp/engine.js';
+import { addHeader, addHeaders } from './response-headers.js';
 
 const KEEPALIVE_MS = 25_000;
 const SSE_HEADERS = Object.freeze({
@@ -81,10 +82,12 @@ export class ResponseChannel {
  */
 function writeJson(res: ServerResponse, status: number, text: string, headers?: Readonly<Record<string, string>>): void {
   res.statusCode = status;
-  if (headers) for (const k in headers) res.setHeader(k, headers[k]!);
-  res.setHeader('content-type', 'application/json');
+  if (headers) for (const k in headers) addHeader(res, k, headers[k]!);
+  addHeaders(res, JSON_TYPE);
   res.end(text);
 }
+
+const JSON_TYPE = Object.freeze(['content-type', 'application/json']);
 
 /** Write a bare JSON body with a status (errors outside the engine). */
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers?: Readonly<Record<string, string>>): void {

@@ -1,12 +1,13 @@
 /**
  * The security headers every response carries. helmet stays the source of truth: it is run
- * once, at creation, against a recording response, and the MCP path replays the recorded
- * names and values with plain `setHeader` calls (no middleware chain per request). The other
+ * once, at creation, against a recording response, and the MCP path adds the recorded
+ * names and values as one constant list (no middleware chain, no setHeader per header). The other
  * routes keep helmet itself, so both sets come from the same configuration.
  */
 import type { ServerResponse } from 'node:http';
 import type { RequestHandler } from 'express';
 import helmet from 'helmet';
+import { addHeaders } from './response-headers.js';
 
 /** helmet configured for a JSON/SSE API: nothing may load, frame or be framed. */
 export function createHelmet(): RequestHandler {
@@ -44,14 +45,10 @@ export interface SecurityHeaders {
 export function createSecurityHeaders(middleware: RequestHandler = createHelmet()): SecurityHeaders {
   const pairs = recordHeaders(middleware);
   // Responses carry per-user data and the effects of tokens: never cache them.
-  const all = [...pairs, ['cache-control', 'no-store'] as const];
-  const names = all.map(([k]) => k);
-  const values = all.map(([, v]) => v);
-  const n = names.length;
+  const flat = Object.freeze([...pairs, ['cache-control', 'no-store'] as const].flatMap(([k, v]) => [k.toLowerCase(), v]));
   return {
     pairs,
-    apply(res) {
-      for (let i = 0; i < n; i++) res.setHeader(names[i]!, values[i]!);
-    },
+    // One shared constant: a HeadResponse keeps it as is until a header is added (response-headers.ts).
+    apply(res) { addHeaders(res, flat); },
   };
 }

@@ -13,6 +13,7 @@ import type { Logger } from '../logging/logger.js';
 import type { Principal } from '../mcp/principal.js';
 import { metrics } from '../observability/sink.js';
 import { sendJson } from './response-channel.js';
+import { addHeaders } from './response-headers.js';
 
 /** Options for createSubjectLimiter. */
 export interface SubjectLimiterOptions {
@@ -70,8 +71,7 @@ export function createSubjectLimiter(o: SubjectLimiterOptions): SubjectLimiter {
         if (pks.size >= 10_000) pks.clear();
         pks.set(key, pk = partitionKey(key));
       }
-      res.setHeader('RateLimit', `${NAME}; r=${Math.max(limit - totalHits, 0)}; t=${resetSeconds}`);
-      res.setHeader('RateLimit-Policy', `${policyHead}${pk}:`);
+      addHeaders(res, ['ratelimit', `${NAME}; r=${Math.max(limit - totalHits, 0)}; t=${resetSeconds}`, 'ratelimit-policy', `${policyHead}${pk}:`]);
     }
     if (totalHits <= limit) return true;
     if (!res.headersSent) res.setHeader('Retry-After', String(resetSeconds));
