@@ -12,6 +12,7 @@
  *   --rate-limit         the rate limiters on (failed-auth throttle at its defaults)
  *   --metrics            Prometheus metrics on (as MCP_METRICS does, process metrics
  *                        included), scraped in-process every 5 s
+ *   --no-process-metrics with --metrics: without prom-client's Node.js and process metrics
  */
 import { createServer } from 'node:http';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -87,7 +88,7 @@ const server = await createMcpServer({
 // --metrics: the sink the server installs for MCP_METRICS, and a scrape three times as often
 // as Prometheus's default 15 s interval, so the cost measured includes rendering the text.
 if (process.argv.includes('--metrics')) {
-  const { sink, register } = createPromMetrics({ catalogue: server.registry });
+  const { sink, register } = createPromMetrics({ catalogue: server.registry, processMetrics: !process.argv.includes('--no-process-metrics') });
   setMetrics(sink);
   setInterval(() => { void register.metrics(); }, 5_000).unref();
 }
