@@ -21,7 +21,7 @@ import type { BearerAuth } from './bearer-auth.js';
 import { clientAddress, decorateForwarded, type TrustProxy } from './client-address.js';
 import { createCors } from './cors.js';
 import { createRateLimiters, type RateLimitOptions } from './rate-limit.js';
-import { trackRequest } from './request-id.js';
+import { createRequestTracker } from './request-id.js';
 import { settleHeaders } from './response-headers.js';
 import { createHelmet, createSecurityHeaders } from './security-headers.js';
 import { createWellKnownHandler } from './well-known.js';
@@ -88,6 +88,7 @@ export function createApp(options: AppOptions): CreatedApp {
   // Tracing is decided once here: while it is off the request path has no span code at all.
   const resolve = tracingOn ? traceAuthenticate(auth ? auth.bearer.authenticate : authenticate!) : auth ? auth.bearer.authenticate : authenticate!;
   const helmet = createHelmet();
+  const trackRequest = createRequestTracker(logger);
 
   const configure = (a: Express): Express => { a.disable('x-powered-by'); a.set('trust proxy', trustProxy); return a; };
   const app = configure(express());
@@ -122,7 +123,7 @@ export function createApp(options: AppOptions): CreatedApp {
   routes.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => internalError(logger, err, res));
 
   app.use(function front(req, res, next) {
-    trackRequest(req, res, logger);
+    trackRequest(req, res);
     if (!isMcpPath(req.url)) {
       if (!wellKnown) return next();
       // Answered before helmet runs: drop what an embedding app's Express may have added.
@@ -139,7 +140,7 @@ export function createApp(options: AppOptions): CreatedApp {
   const rest = configure(express());
   rest.use(routes);
   function handler(req: IncomingMessage, res: ServerResponse): void {
-    trackRequest(req, res, logger);
+    trackRequest(req, res);
     if (isMcpPath(req.url ?? '/')) {
       // What Express would have derived under trust proxy (DPoP's htu reads it).
       decorateForwarded(req, trust);

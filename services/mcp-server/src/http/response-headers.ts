@@ -10,10 +10,17 @@
  * `hasHeader`, `removeHeader`, … first moves them into Node's map, and a header passed to
  * `writeHead` wins over a pending one of the same name, as it wins over a set one. On any other
  * response (an embedding app's server, Express's own) the helpers below are plain `setHeader`s.
+ *
+ * It also carries one finish hook: a function shared by all responses, called when the response
+ * emits 'finish', in place of a `once('finish', closure)` per request (a closure, Node's once
+ * wrapper and a listener array each time; the access log measured about 5 % of throughput).
  */
 import { ServerResponse, type IncomingMessage, type OutgoingHttpHeaders } from 'node:http';
 
 const PENDING = Symbol('pending headers');
+
+/** Called once when a HeadResponse emits 'finish'. */
+export type FinishHook = (res: HeadResponse) => void;
 
 /** A response whose added headers wait, as one flat list, for `writeHead`. */
 export class HeadResponse<Req extends IncomingMessage = IncomingMessage> extends ServerResponse<Req> {
@@ -21,6 +28,37 @@ export class HeadResponse<Req extends IncomingMessage = IncomingMessage> extends
   [PENDING]: string[] | readonly string[] | undefined = undefined;
   /** True while PENDING is a caller's constant that must be copied before a push. */
   private shared = false;
+  /** Runs at 'finish' (see onFinish). */
+  private finishHook: FinishHook | undefined = undefined;
+  /** `performance.now()` when the request arrived, for the finish hook's duration. */
+  startedAt = 0;
+
+  /** Calls `hook` (shared, not per request) once when the response finishes; one hook per response. */
+  onFinish(hook: FinishHook, startedAt: number): void {
+    this.finishHook = hook;
+    this.startedAt = startedAt;
+  }
+
+  override emit(event: string | symbol, ...args: unknown[]): boolean {
+    if (event === 'finish' && this.finishHook !== undefined) {
+      const hook = this.finishHook;
+      this.finishHook = undefined;
+      hook(this);
+    }
+    return super.emit(event, ...args);
+  }
+
+  /**
+   * Before the response is handed to code that replaces its prototype (Express): the pending
+   * headers are set, and the finish hook becomes an ordinary listener, which survives the swap.
+   */
+  release(): void {
+    this.settle();
+    const hook = this.finishHook;
+    if (hook === undefined) return;
+    this.finishHook = undefined;
+    this.once('finish', () => hook(this));
+  }
 
   /**
    * Adds flat `[name, value, …]` pairs (lower-case names); the array may be kept, not copied.
@@ -104,7 +142,7 @@ export function addHeader(res: ServerResponse, name: string, value: string): voi
   else res.setHeader(name, value);
 }
 
-/** Before handing the response to code that may replace its prototype (Express): set what is pending. */
+/** Before handing the response to code that may replace its prototype (Express): see HeadResponse.release. */
 export function settleHeaders(res: ServerResponse): void {
-  if (res instanceof HeadResponse) res.settle();
+  if (res instanceof HeadResponse) res.release();
 }

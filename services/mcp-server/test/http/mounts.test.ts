@@ -173,8 +173,13 @@ describe('security properties, per mount', () => {
     await request(m.base).get('/healthz').set('x-request-id', ids[2]!);
     await new Promise((r) => setTimeout(r, 20));
     for (const id of ids) expect(m.lines.filter((l) => l.message === 'request' && l.fields?.requestId === id)).toHaveLength(1);
-    const mcpLine = m.lines.find((l) => l.fields?.requestId === ids[0])!;
-    expect(mcpLine.fields).toMatchObject({ method: 'POST', status: 200 });
+    const lineOf = (id: string) => m.lines.find((l) => l.message === 'request' && l.fields?.requestId === id)!.fields;
+    expect(lineOf(ids[0]!)).toMatchObject({ method: 'POST', path: '/mcp', status: 200 });
+    expect(lineOf(ids[1]!)).toMatchObject({ method: 'POST', path: '/mcp', status: 401 });
+    // Served by Express behind the listener ('served': the finish hook became a listener before
+    // the prototype swap). Paths are the app's own, under a mount too.
+    expect(lineOf(ids[2]!)).toMatchObject({ method: 'GET', path: '/healthz', status: 200 });
+    for (const id of ids) expect(typeof lineOf(id)!.durationMs).toBe('number');
   });
 
   it.each(['listener', 'served', 'express', 'mounted'] as const)('%s: /readyz answers 503 draining once a stop began', async (kind) => {

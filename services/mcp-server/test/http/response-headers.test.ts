@@ -79,6 +79,25 @@ describe('HeadResponse', () => {
     expect(Object.fromEntries(r.raw)).toEqual({ 'x-request-id': 'r2', 'x-other': '1' });
   });
 
+  it('runs the finish hook once, at finish, with the status sent; after a prototype swap as a listener', async () => {
+    const seen: [string, number, number, number][] = [];
+    const hook = (res: HeadResponse) => { seen.push([res.req.url ?? '', res.statusCode, res.startedAt, res.listenerCount('finish')]); };
+    await serve((req, res) => {
+      (res as HeadResponse).onFinish(hook, 7);
+      if (req.url === '/') { res.statusCode = 204; res.end(); }
+    });
+    expect(seen).toEqual([['/', 204, 7, 1]]); // 1: Node's own finish listener, none of ours
+    await serve((_req, res) => {
+      (res as HeadResponse).onFinish(hook, 8);
+      settleHeaders(res);
+      Object.setPrototypeOf(res, Object.create(Object.getPrototypeOf(HeadResponse.prototype) as object));
+      res.statusCode = 202;
+      res.end();
+    });
+    expect(seen[1]!.slice(0, 3)).toEqual(['/', 202, 8]);
+    expect(seen).toHaveLength(2);
+  });
+
   it('falls back to setHeader on any other response', async () => {
     server = createServer((_req, res) => { addHeaders(res, SECURITY); addHeader(res, 'x-a', '1'); res.end(String(res.getHeader('x-frame-options'))); });
     server.listen(0, '127.0.0.1');
