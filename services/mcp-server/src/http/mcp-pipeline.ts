@@ -86,7 +86,11 @@ export function createMcpPipeline(s: PipelineSteps): McpHandler {
     }
     try {
       (req as WithPrincipal)[PRINCIPAL] = principal;
-      if (requestLimiter && !(await requestLimiter(res, principal))) return;
+      if (requestLimiter) {
+        // In-process counts answer synchronously: no await, as for a local principal above.
+        const allowed = requestLimiter(res, principal);
+        if (!(allowed instanceof Promise ? await allowed : allowed)) return;
+      }
       const method = req.method;
       await (method === 'POST' ? endpoint.post(req, res) : method === 'GET' ? endpoint.get(req, res) : endpoint.delete(req, res));
     } catch (e) {

@@ -4,14 +4,16 @@
  * and `req.ip`) with the same behaviour: the same Store interface and keys (`sub:<iss>:<sub>`),
  * the IETF draft-8 `RateLimit` / `RateLimit-Policy` headers byte for byte, `Retry-After` and
  * 429 once a subject exceeds its bucket, and requests let through (logged) while a shared
- * store is down (docs/deploy.md).
+ * store is down (docs/deploy.md). Without a store it counts in this process and answers
+ * synchronously (local-buckets.ts): no promise or microtask on the request path.
  */
 import { createHash } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
-import { MemoryStore, type Options, type Store } from 'express-rate-limit';
+import type { Options, Store } from 'express-rate-limit';
 import type { Logger } from '../logging/logger.js';
 import type { Principal } from '../mcp/principal.js';
 import { metrics } from '../observability/sink.js';
+import { LocalBuckets } from './local-buckets.js';
 import { sendJson } from './response-channel.js';
 import { addHeaders } from './response-headers.js';
 
@@ -19,13 +21,15 @@ import { addHeaders } from './response-headers.js';
 export interface SubjectLimiterOptions {
   windowMs: number;
   limit: number;
-  /** Shared or custom store; an in-memory store of this process when absent. */
+  /** Shared or custom store; counted in this process, synchronously, when absent. */
   store?: Store;
   logger: Logger;
+  /** Clock of the in-process count (tests). */
+  now?: () => number;
 }
 
-/** Count one request for `principal`; resolves false when it answered 429. */
-export type SubjectLimiter = (res: ServerResponse, principal: Principal) => Promise<boolean>;
+/** Count one request for `principal`; false (or a promise of it, with a store) when it answered 429. */
+export type SubjectLimiter = (res: ServerResponse, principal: Principal) => boolean | Promise<boolean>;
 
 /** The bucket's name in the draft-8 headers. */
 const NAME = '"requests"';
@@ -42,29 +46,14 @@ export function createSubjectLimiter(o: SubjectLimiterOptions): SubjectLimiter {
   for (const [k, v] of Object.entries({ windowMs, limit })) {
     if (!Number.isInteger(v) || v <= 0) throw new TypeError(`rate limit ${k} must be a positive integer, got ${v}`);
   }
-  const store: Store = o.store ?? new MemoryStore();
-  const passOnStoreError = o.store !== undefined;
-  try {
-    // Both shipped stores read windowMs only; the rest of express-rate-limit's options do not apply.
-    void Promise.resolve(store.init?.({ windowMs, limit } as Options)).catch((e: unknown) => logger.error('rate limit store failed to start', { error: e }));
-  } catch (e) { logger.error('rate limit store failed to start', { error: e }); }
   const windowSeconds = Math.ceil(windowMs / 1000);
   const policyHead = `${NAME}; q=${limit}; w=${windowSeconds}; pk=:`;
   // Keys repeat (one per subject): hash each once while it is in use.
   const pks = new Map<string, string>();
+  const keyOf = (p: Principal) => `sub:${p.issuer ?? ''}:${p.subject}`;
 
-  return async function subjectLimiter(res, principal) {
-    const key = `sub:${principal.issuer ?? ''}:${principal.subject}`;
-    let totalHits: number;
-    let resetTime: Date | undefined;
-    try {
-      ({ totalHits, resetTime } = await store.increment(key));
-    } catch (e) {
-      if (!passOnStoreError) throw e;
-      logger.error('rate limit store failed: request allowed without the per-subject limit', { error: e });
-      return true;
-    }
-    const resetSeconds = resetTime ? Math.max(0, Math.ceil((resetTime.getTime() - Date.now()) / 1000)) : windowSeconds;
+  /** The draft-8 headers, then 429 past the limit; true when the request may go on. */
+  function answer(res: ServerResponse, key: string, totalHits: number, resetSeconds: number): boolean {
     if (!res.headersSent) {
       let pk = pks.get(key);
       if (pk === undefined) {
@@ -78,5 +67,35 @@ export function createSubjectLimiter(o: SubjectLimiterOptions): SubjectLimiter {
     metrics.rateLimited('requests');
     sendJson(res, 429, TOO_MANY);
     return false;
+  }
+
+  const given = o.store;
+  if (given === undefined) {
+    const now = o.now ?? Date.now;
+    const buckets = new LocalBuckets(windowMs, now);
+    return function subjectLimiter(res, principal) {
+      const key = keyOf(principal);
+      const b = buckets.hit(key);
+      return answer(res, key, b.hits, Math.max(0, Math.ceil((b.resetAt - now()) / 1000)));
+    };
+  }
+  const store = given;
+  try {
+    // Both shipped stores read windowMs only; the rest of express-rate-limit's options do not apply.
+    void Promise.resolve(store.init?.({ windowMs, limit } as Options)).catch((e: unknown) => logger.error('rate limit store failed to start', { error: e }));
+  } catch (e) { logger.error('rate limit store failed to start', { error: e }); }
+
+  return async function subjectLimiter(res, principal) {
+    const key = keyOf(principal);
+    let totalHits: number;
+    let resetTime: Date | undefined;
+    try {
+      ({ totalHits, resetTime } = await store.increment(key));
+    } catch (e) {
+      // A shared store that is down lifts the limit for the outage (docs/deploy.md).
+      logger.error('rate limit store failed: request allowed without the per-subject limit', { error: e });
+      return true;
+    }
+    return answer(res, key, totalHits, resetTime ? Math.max(0, Math.ceil((resetTime.getTime() - Date.now()) / 1000)) : windowSeconds);
   };
 }
