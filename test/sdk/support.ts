@@ -1,7 +1,8 @@
 /**
  * The example server as SDK clients meet it: the shipped catalogue plus two small test
  * tools (one that asks the user through ctx.input.elicit, one that reports progress),
- * composed as main.ts composes it and served by createApp on 127.0.0.1:0.
+ * composed as main.ts composes it and served as the binary serves it (createApp's node:http
+ * listener on createHttpServer) on 127.0.0.1:0.
  */
 import { once } from 'node:events';
 import type { Server } from 'node:http';
@@ -9,6 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
 import { lifespan, prompts, resources, templates, tools } from '../../services/mcp-server/src/catalog.js';
 import { createApp } from '../../services/mcp-server/src/http/app.js';
+import { createHttpServer } from '../../services/mcp-server/src/http/http-server.js';
 import { defineTool } from '../../services/mcp-server/src/mcp/define.js';
 import { localPrincipal } from '../../services/mcp-server/src/mcp/principal.js';
 import { createMcpServer, type McpServer } from '../../services/mcp-server/src/server.js';
@@ -91,13 +93,15 @@ export async function startExampleServer(sessions: 'stateless' | 'sessions'): Pr
     tools: [...tools, confirmOrder, slowCount, waitForCancel, twoQuestions], prompts, resources, templates, lifespan,
     onAudit: (event) => server.engine.services.state.calledTools.record(event),
   });
-  const { app, endpoint } = createApp({
+  const { handler, endpoint } = createApp({
     engine: server.engine,
     authenticate: () => localPrincipal('sdk-user', ALL_SCOPES, 'sdk-client'),
     sessions,
     origin: { allowedOrigins: ['http://127.0.0.1:*', 'http://localhost:*'], allowedHosts: ['127.0.0.1', 'localhost'] },
   });
-  const http: Server = app.listen(0, '127.0.0.1');
+  // As the binary serves it (start-http.ts): the node:http listener, no Express on the MCP path.
+  const limits = { headersTimeoutMs: 20_000, requestTimeoutMs: 60_000, keepAliveTimeoutMs: 5_000, maxConnections: 1024 };
+  const http: Server = createHttpServer(handler, limits).listen(0, '127.0.0.1');
   await once(http, 'listening');
   const url = `http://127.0.0.1:${(http.address() as AddressInfo).port}/mcp`;
   return {

@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
 import { z } from 'zod';
 import { createApp, type AppOptions } from '../../src/http/app.js';
+import { createHttpServer, type HttpServerLimits } from '../../src/http/http-server.js';
 import type { McpEndpoint } from '../../src/http/mcp-endpoint.js';
 import { definePrompt, defineResource, defineResourceTemplate, defineTool } from '../../src/mcp/define.js';
 import { ToolError } from '../../src/mcp/errors.js';
@@ -158,6 +159,9 @@ export function testAuthenticate(req: IncomingMessage): Principal {
   return { ...localPrincipal(subject, scopes, 'test-client'), issuer: 'https://as.example' };
 }
 
+/** HTTP limits of the test servers: the shipped defaults (config.ts). */
+export const TEST_LIMITS: HttpServerLimits = { headersTimeoutMs: 20_000, requestTimeoutMs: 60_000, keepAliveTimeoutMs: 5_000, maxConnections: 1024 };
+
 /** A running test server. */
 export interface TestServer extends TestEngine {
   url: string;
@@ -171,13 +175,15 @@ export interface TestServer extends TestEngine {
 export async function startTestServer(opts: Partial<Omit<AppOptions, 'engine'>> & { engineOptions?: Partial<Omit<EngineOptions, 'registry'>> } = {}): Promise<TestServer> {
   const { engineOptions, ...appOptions } = opts;
   const built = await buildTestEngine(engineOptions);
-  const { app, endpoint } = createApp({
+  const { app, handler, endpoint } = createApp({
     engine: built.engine,
     authenticate: testAuthenticate,
     origin: { allowedOrigins: ['http://localhost:*', 'http://127.0.0.1:*'], allowedHosts: ['localhost', '127.0.0.1', '[::1]'] },
     ...appOptions,
   });
-  const http = app.listen(0, '127.0.0.1');
+  // Served as the binary serves it (start-http.ts): the node:http listener on a HeadResponse
+  // server, no Express on the MCP path. `app` is returned for tests of the Express mount.
+  const http = createHttpServer(handler, TEST_LIMITS).listen(0, '127.0.0.1');
   await once(http, 'listening');
   const { port } = http.address() as AddressInfo;
   const origin = `http://127.0.0.1:${port}`;
