@@ -13,17 +13,17 @@
  *   'before=LOG_LEVEL=info@.cache/dist-before'   (a copy of an earlier dist/)
  * Without `;flags` a variant gets the Dockerfile's flags; without `@dir`, services/mcp-server/dist.
  */
-import { exportJWK, generateKeyPair, SignJWT } from 'jose';
-import { ROOT, startServer, stopServer, watchRss } from './lib/child.js';
-import { freePort, startExternal } from './lib/external.js';
-import { modernBody, modernHeaders, RESOURCE } from './lib/common.js';
+import { ROOT, stopServer, watchRss } from './lib/child.js';
+import { median } from './lib/common.js';
 import { runLoad } from './lib/load.js';
+import { dockerfileFlags, startShipped, verifyWeather, weatherRequest } from './lib/shipped.js';
+import { startBenchIssuer } from './lib/tokens.js';
 
 const argv = process.argv.slice(2);
 const opt = (n: string, d: number) => { const i = argv.indexOf(`--${n}`); return i >= 0 ? Number(argv.splice(i, 2)[1]) : d; };
 const PAIRS = opt('pairs', 8);
 const DURATION = opt('duration', 6);
-const SHIPPED_FLAGS = ['--max-semi-space-size=4', '--heap-growing-percent=100'];
+const SHIPPED_FLAGS = dockerfileFlags();
 
 interface Variant { name: string; env: Record<string, string>; flags: string[]; dist: string }
 function parse(spec: string): Variant {
@@ -40,32 +40,20 @@ function parse(spec: string): Variant {
 const variants = argv.map(parse);
 if (variants.length < 2) throw new Error('give at least two variants (see the comment at the top of bench/ab.ts)');
 
-const { publicKey, privateKey } = await generateKeyPair('RS256', { extractable: true });
-const jwk = { ...(await exportJWK(publicKey)), kid: 'bench-1', alg: 'RS256', use: 'sig' };
-const issuer = await startServer('issuer', [], { env: { BENCH_JWK: JSON.stringify(jwk) } });
-const now = Math.floor(Date.now() / 1000);
-const token = await new SignJWT({ scope: 'mcp:tools', client_id: 'bench-client' })
-  .setProtectedHeader({ alg: 'RS256', typ: 'at+jwt', kid: 'bench-1' })
-  .setIssuer(issuer.url).setAudience(RESOURCE).setSubject('user-1').setIssuedAt(now).setExpirationTime(now + 3600).sign(privateKey);
+const issuer = await startBenchIssuer();
+const [token] = await issuer.mint(1);
+const { headers, body } = weatherRequest();
+const spec = (url: string) => ({ url, headers: { ...headers, authorization: `Bearer ${token}` }, body, verify: verifyWeather });
 
 const rps: Record<string, number[]> = Object.fromEntries(variants.map((v) => [v.name, []]));
 try {
   for (let p = 0; p < PAIRS; p++) {
     for (const v of p % 2 === 0 ? variants : [...variants].reverse()) {
-      const port = await freePort();
-      const child = await startExternal(`ab-${v.name}`, process.execPath, [...v.flags, `${ROOT}/${v.dist}/main.js`], {
-        // As bench/run.ts starts the shipped binary; the rate limit lifted so one token can run at full speed.
-        env: { NODE_ENV: 'production', HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'info', MCP_AUTH_ISSUERS: issuer.url, MCP_RESOURCE_URI: RESOURCE, MCP_RATE_LIMIT_MAX: '1000000000', ...v.env },
-        probe: `http://127.0.0.1:${port}/healthz`, url: `http://127.0.0.1:${port}/mcp`,
-      });
+      const child = await startShipped(`ab-${v.name}`, `${ROOT}/${v.dist}/main.js`, issuer.url, { flags: v.flags, env: v.env });
       try {
-        const spec = {
-          url: child.url, headers: { ...modernHeaders('tools/call', 'get_weather'), authorization: `Bearer ${token}` },
-          body: modernBody('tools/call', { name: 'get_weather', arguments: { location: 'hello' } }), verify: (b: string) => b.includes('"location":"hello"'),
-        };
-        await runLoad(spec, 32, 3);
+        await runLoad(spec(child.url), 32, 3);
         const rss = watchRss(child.pid);
-        const r = await runLoad(spec, 32, DURATION);
+        const r = await runLoad(spec(child.url), 32, DURATION);
         const { hwm } = rss.stop();
         if (r.bad > 0) throw new Error(`${v.name}: ${r.bad} bad responses ${JSON.stringify(r.statuses)}`);
         rps[v.name]!.push(r.rps);
@@ -73,9 +61,8 @@ try {
       } finally { await stopServer(child); }
     }
   }
-} finally { await stopServer(issuer); }
+} finally { await stopServer(issuer.child); }
 
-const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2; };
 const base = rps[variants[0]!.name]!;
 for (const v of variants) {
   const ratios = rps[v.name]!.map((x, i) => x / base[i]!);

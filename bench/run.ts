@@ -29,15 +29,16 @@
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { execFileSync } from 'node:child_process';
-import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { buildServers } from './lib/build.js';
 import { buildShipped, freePort, startExternal } from './lib/external.js';
 import { pythonEnv, type PythonEnv } from './lib/python.js';
 import { memoryOf, ROOT, startServer, stopServer, useCompiled, watchRss, type Child } from './lib/child.js';
-import { CALL_PARAMS, legacyBody, legacyHeaders, LEGACY, modernBody, modernHeaders, RESOURCE, TOOL } from './lib/common.js';
+import { CALL_PARAMS, legacyBody, legacyHeaders, LEGACY, median, modernBody, modernHeaders, RESOURCE, TOOL } from './lib/common.js';
 import { runListen, type ListenResult } from './lib/listen.js';
 import { messageOf, once, runLoad, type LoadResult } from './lib/load.js';
 import { summarise } from './lib/profile.js';
+import { dockerfileFlags, startShipped, verifyWeather, weatherRequest } from './lib/shipped.js';
+import { startBenchIssuer } from './lib/tokens.js';
 
 const T0 = performance.now();
 const argv = process.argv.slice(2);
@@ -69,22 +70,10 @@ const SHIPPED_LABEL = SHIPPED_MAIN.endsWith('dist/main.js') ? 'dist/main.js' : '
 
 // ---------------------------------------------------------------------------------------
 // Tokens: the driver holds the RS256 key; the issuer child only publishes the public half.
-const { publicKey, privateKey } = await generateKeyPair('RS256', { extractable: true });
-const jwk = { ...(await exportJWK(publicKey)), kid: 'bench-1', alg: 'RS256', use: 'sig' };
-const issuerChild = await startServer('issuer', [], { env: { BENCH_JWK: JSON.stringify(jwk) } });
-const ISSUER = issuerChild.url;
-
-async function mint(n: number): Promise<string[]> {
-  const now = Math.floor(Date.now() / 1000);
-  const out: string[] = [];
-  for (let i = 0; i < n; i++) {
-    out.push(await new SignJWT({ scope: 'mcp:tools', client_id: 'bench-client', jti: `t${i}` })
-      .setProtectedHeader({ alg: 'RS256', typ: 'at+jwt', kid: 'bench-1' })
-      .setIssuer(ISSUER).setAudience(RESOURCE).setSubject(`user-${i % 100}`)
-      .setIssuedAt(now).setExpirationTime(now + 3600).sign(privateKey));
-  }
-  return out;
-}
+const issuer = await startBenchIssuer();
+const issuerChild = issuer.child;
+const ISSUER = issuer.url;
+const mint = issuer.mint;
 if (flag('soak')) {
   // A separate run: one server under mixed traffic for --minutes (default 10); see bench/lib/soak.ts.
   const { runSoak, soakReport } = await import('./lib/soak.js');
@@ -140,31 +129,13 @@ const verifyList = (b: string) => b.includes('"tools":[') && !b.includes('"error
 const echoedStructured = (r: Record<string, unknown>) =>
   (r.structuredContent as { text?: string } | undefined)?.text === 'hello' && r.isError !== true ? undefined : `not the echo result: ${JSON.stringify(r).slice(0, 200)}`;
 
-// The shipped binary serves the shipped catalogue, which has no echo tool: it is driven with
-// get_weather({ location }), the shipped tool closest to echo (one string argument, returned in
-// a structured result; it also hashes the location and validates its output schema).
-const WEATHER = { name: 'get_weather', arguments: { location: 'hello' } };
-const weatherRequest = () => ({ headers: modernHeaders('tools/call', WEATHER.name), body: modernBody('tools/call', WEATHER) });
+// The shipped binary is driven with get_weather (lib/shipped.ts).
 const weathered = (r: Record<string, unknown>) =>
   (r.structuredContent as { location?: string } | undefined)?.location === 'hello' && r.isError !== true ? undefined : `not the get_weather result: ${JSON.stringify(r).slice(0, 200)}`;
-const verifyWeather = (b: string) => b.includes('"location":"hello"') && !b.includes('"isError":true') && !b.includes('"error":');
 
-/**
- * Our shipped binary as the Dockerfile and `npm start` run it: node with the shipped V8 flags on
- * services/mcp-server/dist/main.js, configured only through the environment (NODE_ENV=production,
- * JWT auth against the bench issuer, default audit logging at `level`, output to a log file).
- * The one change from the defaults: the per-subject rate limit (600 a minute) is lifted so that
- * one token can be driven at full speed; the limiter itself still runs.
- */
-async function startShipped(level: 'info' | 'warn', extraFlags: string[] = []): Promise<Child> {
-  const port = await freePort();
-  return startExternal(`shipped-${level}`, process.execPath, [...SHIPPED_FLAGS, ...extraFlags, SHIPPED_MAIN], {
-    env: {
-      NODE_ENV: 'production', HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: level,
-      MCP_AUTH_ISSUERS: ISSUER, MCP_RESOURCE_URI: RESOURCE, MCP_RATE_LIMIT_MAX: '1000000000',
-    },
-    probe: `http://127.0.0.1:${port}/healthz`, url: `http://127.0.0.1:${port}/mcp`,
-  });
+/** The shipped binary (lib/shipped.ts) with its default audit logging at `level`. */
+function startShippedAt(level: 'info' | 'warn', extraFlags: string[] = []): Promise<Child> {
+  return startShipped(`shipped-${level}`, SHIPPED_MAIN, ISSUER, { flags: [...SHIPPED_FLAGS, ...extraFlags], env: { LOG_LEVEL: level } });
 }
 
 /** A Python peer from bench/servers/<script>.py in the venv, served by uvicorn (one worker) on a free port. */
@@ -200,8 +171,8 @@ const CASES: Case[] = [
   { id: 'ours-list-5', label: 'ours: 2026-07-28 tools/list, 5 tools', server: 'ours', args: ['--tools', '5'], request: () => ({ headers: modernHeaders('tools/list'), body: modernBody('tools/list') }), check: listed(5), verify: verifyList },
   { id: 'ours-list-500', label: 'ours: tools/list, 500 tools (first page of 100)', server: 'ours', args: ['--tools', '500'], request: () => ({ headers: modernHeaders('tools/list'), body: modernBody('tools/list') }), check: listed(100), verify: verifyList },
   { id: 'ours-list-500-one-page', label: 'ours: tools/list, 500 tools in one page', server: 'ours', args: ['--tools', '500', '--page-size', '500'], request: () => ({ headers: modernHeaders('tools/list'), body: modernBody('tools/list') }), check: listed(500), verify: verifyList },
-  { id: 'shipped-info', label: `ours, shipped binary (${SHIPPED_LABEL}), LOG_LEVEL=info: 2026-07-28 tools/call get_weather, RS256 JWT, warm cache`, server: 'shipped', token: 'warm', request: weatherRequest, check: weathered, verify: verifyWeather, start: (f) => startShipped('info', f) },
-  { id: 'shipped-warn', label: `ours, shipped binary (${SHIPPED_LABEL}), LOG_LEVEL=warn: same`, server: 'shipped', token: 'warm', request: weatherRequest, check: weathered, verify: verifyWeather, start: (f) => startShipped('warn', f) },
+  { id: 'shipped-info', label: `ours, shipped binary (${SHIPPED_LABEL}), LOG_LEVEL=info: 2026-07-28 tools/call get_weather, RS256 JWT, warm cache`, server: 'shipped', token: 'warm', request: weatherRequest, check: weathered, verify: verifyWeather, start: (f) => startShippedAt('info', f) },
+  { id: 'shipped-warn', label: `ours, shipped binary (${SHIPPED_LABEL}), LOG_LEVEL=warn: same`, server: 'shipped', token: 'warm', request: weatherRequest, check: weathered, verify: verifyWeather, start: (f) => startShippedAt('warn', f) },
   { id: 'sdk-v2', label: 'SDK v2: createMcpHandler on Express, 2026-07-28 tools/call, unauthenticated', server: 'sdk-v2', request: callRequest, check: echoed, verify: verifyCall },
   { id: 'sdk-v2-jwt', label: 'SDK v2: createMcpHandler on Express, 2026-07-28 tools/call, requireBearerAuth + jose remote JWKS, warm token', server: 'sdk-v2', args: ['--issuer', ISSUER], token: 'warm', request: callRequest, check: echoed, verify: verifyCall },
   { id: 'sdk-v1', label: 'SDK v1: stateless McpServer + transport per request, 2025-11-25 tools/call (SSE), unauthenticated', server: 'sdk-v1', request: () => legacyCall({}), check: echoed, verify: verifyCall },
@@ -231,11 +202,7 @@ async function validate(c: Case, child: Child, headers: Record<string, string>, 
  * passes to node (read from there, so the bench measures what is deployed). Other servers
  * run with node's defaults, as their documentation deploys them.
  */
-const SHIPPED_FLAGS = (() => {
-  const m = /^ENTRYPOINT \[(.*)\]$/m.exec(readFileSync(new URL('../docker/Dockerfile', import.meta.url), 'utf8'));
-  const argv = m ? (JSON.parse(`[${m[1]}]`) as string[]) : [];
-  return [...argv.slice(1).filter((a) => a.startsWith('--')), ...(opt('node-flags')?.split(' ').filter(Boolean) ?? [])];
-})();
+const SHIPPED_FLAGS = [...dockerfileFlags(), ...(opt('node-flags')?.split(' ').filter(Boolean) ?? [])];
 
 async function runCase(c: Case, extraFlags: string[] = [], rounds = ROUNDS): Promise<Row> {
   const nodeFlags = c.server === 'ours' ? [...SHIPPED_FLAGS, ...extraFlags] : extraFlags;
@@ -297,7 +264,6 @@ async function measureListen(): Promise<ListenResult> {
 
 // ---------------------------------------------------------------------------------------
 function log(s: string): void { process.stderr.write(`[${((performance.now() - T0) / 1000).toFixed(1).padStart(5)} s] ${s}\n`); }
-const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2; };
 const mb = (b: number) => (b / 1048576).toFixed(0);
 const f1 = (x: number) => (Number.isFinite(x) ? x.toFixed(1) : 'n/a');
 const f2 = (x: number) => (Number.isFinite(x) ? x.toFixed(2) : 'n/a');

@@ -69,3 +69,10 @@ export async function announce(server: Server, path = '/mcp', onClose?: () => Pr
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
 }
+
+/** The median (the mean of the two middle values for an even count). */
+export function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
