@@ -11,6 +11,7 @@ import { z } from 'zod';
 import { lifespan, prompts, resources, templates, tools } from '../../services/mcp-server/src/catalog.js';
 import { createApp } from '../../services/mcp-server/src/http/app.js';
 import { createHttpServer } from '../../services/mcp-server/src/http/http-server.js';
+import { TEST_LIMITS } from '../../services/mcp-server/test/helpers/server.js';
 import { defineTool } from '../../services/mcp-server/src/mcp/define.js';
 import { localPrincipal } from '../../services/mcp-server/src/mcp/principal.js';
 import { createMcpServer, type McpServer } from '../../services/mcp-server/src/server.js';
@@ -100,8 +101,7 @@ export async function startExampleServer(sessions: 'stateless' | 'sessions'): Pr
     origin: { allowedOrigins: ['http://127.0.0.1:*', 'http://localhost:*'], allowedHosts: ['127.0.0.1', 'localhost'] },
   });
   // As the binary serves it (start-http.ts): the node:http listener, no Express on the MCP path.
-  const limits = { headersTimeoutMs: 20_000, requestTimeoutMs: 60_000, keepAliveTimeoutMs: 5_000, maxConnections: 1024 };
-  const http: Server = createHttpServer(handler, limits).listen(0, '127.0.0.1');
+  const http: Server = createHttpServer(handler, TEST_LIMITS).listen(0, '127.0.0.1');
   await once(http, 'listening');
   const url = `http://127.0.0.1:${(http.address() as AddressInfo).port}/mcp`;
   return {

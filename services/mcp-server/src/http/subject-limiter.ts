@@ -51,6 +51,7 @@ export function createSubjectLimiter(o: SubjectLimiterOptions): SubjectLimiter {
   // Keys repeat (one per subject): hash each once while it is in use.
   const pks = new Map<string, string>();
   const keyOf = (p: Principal) => `sub:${p.issuer ?? ''}:${p.subject}`;
+  const secondsUntil = (ms: number, now: number) => Math.max(0, Math.ceil((ms - now) / 1000));
 
   /** The draft-8 headers, then 429 past the limit; true when the request may go on. */
   function answer(res: ServerResponse, key: string, totalHits: number, resetSeconds: number): boolean {
@@ -69,17 +70,16 @@ export function createSubjectLimiter(o: SubjectLimiterOptions): SubjectLimiter {
     return false;
   }
 
-  const given = o.store;
-  if (given === undefined) {
+  const { store } = o;
+  if (store === undefined) {
     const now = o.now ?? Date.now;
     const buckets = new LocalBuckets(windowMs, now);
     return function subjectLimiter(res, principal) {
       const key = keyOf(principal);
       const b = buckets.hit(key);
-      return answer(res, key, b.hits, Math.max(0, Math.ceil((b.resetAt - now()) / 1000)));
+      return answer(res, key, b.hits, secondsUntil(b.resetAt, now()));
     };
   }
-  const store = given;
   try {
     // Both shipped stores read windowMs only; the rest of express-rate-limit's options do not apply.
     void Promise.resolve(store.init?.({ windowMs, limit } as Options)).catch((e: unknown) => logger.error('rate limit store failed to start', { error: e }));
@@ -96,6 +96,6 @@ export function createSubjectLimiter(o: SubjectLimiterOptions): SubjectLimiter {
       logger.error('rate limit store failed: request allowed without the per-subject limit', { error: e });
       return true;
     }
-    return answer(res, key, totalHits, resetTime ? Math.max(0, Math.ceil((resetTime.getTime() - Date.now()) / 1000)) : windowSeconds);
+    return answer(res, key, totalHits, resetTime ? secondsUntil(resetTime.getTime(), Date.now()) : windowSeconds);
   };
 }

@@ -8,7 +8,8 @@ import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
 import { z } from 'zod';
 import { createApp, type AppOptions } from '../../src/http/app.js';
-import { createHttpServer, type HttpServerLimits } from '../../src/http/http-server.js';
+import { loadConfig } from '../../src/config/config.js';
+import { createHttpServer, httpLimitsFromConfig, type HttpServerLimits } from '../../src/http/http-server.js';
 import type { McpEndpoint } from '../../src/http/mcp-endpoint.js';
 import { definePrompt, defineResource, defineResourceTemplate, defineTool } from '../../src/mcp/define.js';
 import { ToolError } from '../../src/mcp/errors.js';
@@ -159,8 +160,8 @@ export function testAuthenticate(req: IncomingMessage): Principal {
   return { ...localPrincipal(subject, scopes, 'test-client'), issuer: 'https://as.example' };
 }
 
-/** HTTP limits of the test servers: the shipped defaults (config.ts). */
-export const TEST_LIMITS: HttpServerLimits = { headersTimeoutMs: 20_000, requestTimeoutMs: 60_000, keepAliveTimeoutMs: 5_000, maxConnections: 1024 };
+/** HTTP limits of the test servers: the shipped defaults, derived from config.ts rather than copied. */
+export const TEST_LIMITS: HttpServerLimits = httpLimitsFromConfig(loadConfig({}));
 
 /** A running test server. */
 export interface TestServer extends TestEngine {
