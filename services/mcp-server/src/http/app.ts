@@ -22,7 +22,7 @@ import { clientAddress, decorateForwarded, type TrustProxy } from './client-addr
 import { createCors } from './cors.js';
 import { createRateLimiters, type RateLimitOptions } from './rate-limit.js';
 import { createRequestTracker } from './request-id.js';
-import { settleHeaders } from './response-headers.js';
+import { releaseResponse } from './response-headers.js';
 import { createHelmet, createSecurityHeaders } from './security-headers.js';
 import { createWellKnownHandler } from './well-known.js';
 import { createMcpPipeline, principalOfRequest, type McpHandler } from './mcp-pipeline.js';
@@ -146,8 +146,8 @@ export function createApp(options: AppOptions): CreatedApp {
       decorateForwarded(req, trust);
       pipeline(req, res);
     } else if (!wellKnown?.(req, res)) {
-      // Express replaces the response's prototype: what is pending must be set first.
-      settleHeaders(res);
+      // Express replaces the response's prototype: pending headers and the finish hook move first.
+      releaseResponse(res);
       rest(req as Request, res as Response);
     }
   }

@@ -142,7 +142,7 @@ export function addHeader(res: ServerResponse, name: string, value: string): voi
   else res.setHeader(name, value);
 }
 
-/** Before handing the response to code that may replace its prototype (Express): see HeadResponse.release. */
-export function settleHeaders(res: ServerResponse): void {
+/** Before handing the response to code that may replace its prototype (Express): pending headers set, finish hook as a listener (HeadResponse.release). */
+export function releaseResponse(res: ServerResponse): void {
   if (res instanceof HeadResponse) res.release();
 }

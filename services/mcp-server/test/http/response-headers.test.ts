@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from '@jest/globals';
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { addHeader, addHeaders, HeadResponse, settleHeaders } from '../../src/http/response-headers.js';
+import { addHeader, addHeaders, HeadResponse, releaseResponse } from '../../src/http/response-headers.js';
 
 let server: Server | undefined;
 const stop = () => { server?.closeAllConnections(); server?.close(); server = undefined; };
@@ -68,10 +68,10 @@ describe('HeadResponse', () => {
     expect(r.raw).toEqual([['cache-control', 'no-store']]);
   });
 
-  it('settleHeaders keeps pending headers when another library swaps the response prototype (Express)', async () => {
+  it('releaseResponse keeps pending headers when another library swaps the response prototype (Express)', async () => {
     const r = await serve((_req, res) => {
       addHeader(res, 'x-request-id', 'r2');
-      settleHeaders(res);
+      releaseResponse(res);
       Object.setPrototypeOf(res, Object.create(Object.getPrototypeOf(HeadResponse.prototype) as object));
       res.setHeader('x-other', '1');
       res.end();
@@ -89,7 +89,7 @@ describe('HeadResponse', () => {
     expect(seen).toEqual([['/', 204, 7, 1]]); // 1: Node's own finish listener, none of ours
     await serve((_req, res) => {
       (res as HeadResponse).onFinish(hook, 8);
-      settleHeaders(res);
+      releaseResponse(res);
       Object.setPrototypeOf(res, Object.create(Object.getPrototypeOf(HeadResponse.prototype) as object));
       res.statusCode = 202;
       res.end();
